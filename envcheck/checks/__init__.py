@@ -1,0 +1,76 @@
+"""The checks of DESIGN §2: facts -> evidence -> status, all pure.
+
+`evaluate` runs every check on facts. `judge` decides one check from its
+evidence alone, and `rejudge` does that for a whole report: the intake
+service calls it with its own current rules instead of trusting the verdict
+the checker claimed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from envcheck.checks import devices, protection, software, system
+from envcheck.checks._base import Check, Decision
+from envcheck.facts.model import Facts
+from envcheck.ruleset import CHECK_IDS, Rules
+
+CHECKS: tuple[Check, ...] = tuple(sorted([*system.CHECKS, *protection.CHECKS, *software.CHECKS, *devices.CHECKS],
+                                         key=lambda c: CHECK_IDS.index(c.id)))
+_BY_ID = {c.id: c for c in CHECKS}
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    status: str
+    code: str
+    params: dict
+    evidence: dict
+
+
+def judge(check_id: str, evidence: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    """Decide one check from its evidence; an advisory check's failure is a warning."""
+    check = _BY_ID[check_id]
+    try:
+        d = check.decide(evidence, rules, now, platform)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # Evidence from a report is attacker-controlled: malformed evidence is unknown, never a crash.
+        return Decision("unknown", "unknown", {"reason": f"unreadable evidence ({type(exc).__name__})"})
+    if d.status == "fail" and rules.check(check_id).severity == "advisory":
+        return Decision("warn", d.code, d.params)
+    return d
+
+
+def evaluate(facts: Facts, rules: Rules, now: datetime) -> list[Result]:
+    out = []
+    for check in CHECKS:
+        evidence = check.extract(facts, rules)
+        d = judge(check.id, evidence, rules, now, facts.platform)
+        out.append(Result(check.id, d.status, d.code, d.params, evidence))
+    return out
+
+
+def verdict(statuses: dict[str, str], rules: Rules) -> str:
+    """fail if any check fails; else incomplete if a required check is unknown; else pass."""
+    if any(s == "fail" for s in statuses.values()):
+        return "fail"
+    if any(s == "unknown" and rules.check(cid).severity == "required" for cid, s in statuses.items()):
+        return "incomplete"
+    return "pass"
+
+
+def rejudge(report: dict, rules: Rules) -> tuple[str, dict[str, str]]:
+    """(verdict, {check id: status}) of a report's evidence under `rules`, at the report's creation time.
+
+    A check id the report lacks counts as unknown: a report cannot pass by leaving a check out.
+    """
+    created = datetime.fromisoformat(str(report["created_at"]).replace("Z", "+00:00")).astimezone(timezone.utc)
+    platform = str(report.get("checker", {}).get("platform", ""))
+    given = {c.get("id"): c.get("evidence") for c in report.get("checks", []) if isinstance(c, dict)}
+    statuses = {}
+    for cid in CHECK_IDS:
+        ev = given.get(cid)
+        statuses[cid] = (judge(cid, ev, rules, created, platform).status if isinstance(ev, dict) else "unknown")
+    return verdict(statuses, rules), statuses

@@ -1,0 +1,106 @@
+"""What every check shares: the Decision type, unknown evidence, dates and versions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Callable
+
+from packaging.version import InvalidVersion, Version
+
+from envcheck.facts.model import Facts, Unknown
+from envcheck.ruleset import Rules, Signature
+
+STATUSES = ("pass", "warn", "fail", "unknown", "skipped")
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str
+    code: str
+    """Selects the message in rules/texts.toml (checks.<id>.messages.<code>)."""
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    extract: Callable[[Facts, Rules], dict]
+    """Facts -> evidence: exactly the facts the decision needs, JSON-able, nothing personal."""
+    decide: Callable[[dict, Rules, datetime, str], Decision]
+    """Evidence -> decision, pure; the intake service calls it on uploaded evidence."""
+
+
+def unknown(reason: str) -> dict:
+    return {"unknown": reason[:300]}
+
+
+def unknown_of(*facts: Any) -> dict | None:
+    """Evidence for the first Unknown among `facts`, else None."""
+    for f in facts:
+        if isinstance(f, Unknown):
+            return unknown(f.reason)
+    return None
+
+
+def day(d: datetime | date | None) -> str | None:
+    if d is None:
+        return None
+    if isinstance(d, datetime):
+        return d.astimezone(timezone.utc).strftime("%Y-%m-%d")
+    return d.isoformat()
+
+
+def parse_day(text: Any) -> date | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def leading_version(text: Any) -> Version | None:
+    """The dotted number at the start of a version string: "6.3.0 (52884)" -> 6.3.0,
+    "131.0.6778.85-1~deb12u1" -> 131.0.6778.85, "1:128.5.0esr-1" -> 128.5.0."""
+    if not isinstance(text, str):
+        return None
+    m = re.match(r"^(?:\d+:)?(\d+(?:\.\d+){0,4})", text.strip())
+    if not m:
+        return None
+    try:
+        return Version(m.group(1))
+    except InvalidVersion:
+        return None
+
+
+def _bare(name: str) -> str:
+    name = name.lower().strip()
+    return name[:-4] if name.endswith(".exe") else name
+
+
+def matches_process(sig: Signature, process: str, platform: str) -> bool:
+    if platform not in sig.platforms:
+        return False
+    return _bare(process) in {_bare(p) for p in sig.process_names}
+
+
+def matches_item(sig: Signature, name: str, kind: str, ident: str | None, platform: str) -> bool:
+    """Does an installed item (Windows DisplayName, macOS app, Linux package) belong to `sig`?"""
+    if platform not in sig.platforms:
+        return False
+    if kind in ("package", "flatpak", "snap"):
+        return name.lower() in sig.package_names or (ident or "").lower() in sig.package_names
+    if kind == "app" and ident and ident.lower() in sig.bundle_ids:
+        return True
+    return any(p.search(name) for p in sig.app_patterns)
+
+
+def items(evidence: dict, key: str) -> list[dict]:
+    v = evidence.get(key)
+    return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
+
+
+def names(rows: list[dict], key: str = "name") -> str:
+    return ", ".join(sorted({str(r.get(key)) for r in rows if r.get(key)}))

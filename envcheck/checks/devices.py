@@ -1,0 +1,83 @@
+"""network.wifi, network.reachable, device.camera, device.microphone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from envcheck.checks._base import Check, Decision, items, names, unknown_of
+from envcheck.facts.model import Facts, Wifi
+from envcheck.ruleset import Rules
+
+
+def extract_wifi(facts: Facts, rules: Rules) -> dict:
+    if (u := unknown_of(facts.wifi)):
+        return u
+    if facts.wifi is None:
+        return {"connected": False}
+    w: Wifi = facts.wifi
+    return {"connected": w.connected, "security": w.security, "label": w.label}
+
+
+def decide_wifi(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    if "unknown" in ev:
+        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
+    if not ev.get("connected"):
+        return Decision("skipped", "not_wifi", {})
+    sec, label = str(ev.get("security")), str(ev.get("label") or "")
+    if sec in ("open", "wep"):
+        return Decision("fail", sec, {"label": label})
+    if sec in ("wpa", "wpa2", "wpa3", "owe", "enterprise"):
+        return Decision("pass", "secured", {"label": label})
+    return Decision("unknown", "unreadable", {"label": label or "-"})
+
+
+def extract_reach(facts: Facts, rules: Rules) -> dict:
+    if facts.endpoints is None:
+        return {"offline": True}
+    if (u := unknown_of(facts.endpoints)):
+        return u
+    return {"targets": [{"name": e.name, "host": e.host, "port": e.port, "ok": e.ok, "ms": e.ms, "error": e.error}
+                        for e in facts.endpoints]}
+
+
+def decide_reach(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    if "unknown" in ev:
+        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
+    if ev.get("offline"):
+        return Decision("skipped", "offline", {})
+    targets = items(ev, "targets")
+    if not targets:
+        return Decision("skipped", "offline", {})
+    bad = [t for t in targets if not t.get("ok")]
+    if bad:
+        detail = ", ".join(f"{t.get('host')}:{t.get('port')} ({t.get('error') or 'failed'})" for t in bad)
+        return Decision("fail", "blocked", {"names": names(bad), "detail": detail})
+    return Decision("pass", "ok", {"names": names(targets)})
+
+
+def _extract_devices(attr: str):
+    def extract(facts: Facts, rules: Rules) -> dict:
+        value = getattr(facts, attr)
+        if (u := unknown_of(value)):
+            return u
+        return {"count": len(value), "names": list(value)[:10]}
+    return extract
+
+
+def decide_device(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    if "unknown" in ev:
+        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
+    count = ev.get("count")
+    if isinstance(count, int) and count > 0:
+        return Decision("pass", "present", {"names": ", ".join(str(n) for n in ev.get("names") or [])})
+    if count == 0:
+        return Decision("fail", "none", {})
+    return Decision("unknown", "unknown", {"reason": "no device count"})
+
+
+CHECKS = [
+    Check("network.wifi", extract_wifi, decide_wifi),
+    Check("network.reachable", extract_reach, decide_reach),
+    Check("device.camera", _extract_devices("cameras"), decide_device),
+    Check("device.microphone", _extract_devices("microphones"), decide_device),
+]

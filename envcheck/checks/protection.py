@@ -1,0 +1,123 @@
+"""firewall.enabled, antivirus.active and antivirus.updated."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from envcheck.checks._base import Check, Decision, day, items, matches_item, names, parse_day, unknown_of
+from envcheck.facts.model import Facts
+from envcheck.ruleset import Rules
+
+
+def extract_firewall(facts: Facts, rules: Rules) -> dict:
+    if (u := unknown_of(facts.firewalls)):
+        return u
+    return {"firewalls": [{"name": f.name, "on": f.on, "detail": {k: v for k, v in f.detail},
+                           "note": f.note} for f in facts.firewalls]}
+
+
+def decide_firewall(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    if "unknown" in ev:
+        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
+    fws = items(ev, "firewalls")
+    on = [f for f in fws if f.get("on") is True]
+    if on:
+        return Decision("pass", "on", {"names": names(on)})
+    if not fws:
+        return Decision("fail", "none", {})
+    unread = [f for f in fws if f.get("on") is not True and f.get("on") is not False]
+    if unread:
+        return Decision("unknown", "unreadable", {"names": names(unread),
+                                                  "reason": "; ".join(str(f.get("note") or "") for f in unread)})
+    off_profiles = sorted({k for f in fws for k, v in (f.get("detail") or {}).items() if v is False})
+    return Decision("fail", "off", {"names": names(fws), "profiles": ", ".join(off_profiles) or "-"})
+
+
+def extract_antivirus(facts: Facts, rules: Rules) -> dict:
+    if (u := unknown_of(facts.antivirus)):
+        return u
+    products = [{"name": p.name, "state": p.state, "up_to_date": p.up_to_date, "definitions": day(p.definitions),
+                 "threats": p.threats, "source": p.source} for p in facts.antivirus]
+    # Products with no OS registry (third-party antivirus on macOS and Linux) are found among the apps.
+    if facts.platform != "windows" and isinstance(facts.software, tuple):
+        for s in facts.software:
+            for sig in rules.antivirus:
+                if sig.name not in {p["name"] for p in products} and matches_item(
+                        sig, s.name, s.kind, s.ident, facts.platform):
+                    products.append({"name": sig.name, "state": "unknown", "up_to_date": None, "definitions": None,
+                                     "threats": None, "source": "installed"})
+    return {"products": products}
+
+
+def accepted(rules: Rules, name: str, platform: str) -> str | None:
+    """The accepted product's name that a reported product name matches, else None."""
+    for sig in rules.antivirus:
+        if platform in sig.platforms and (sig.name.lower() == name.lower() or any(p.search(name)
+                                                                                  for p in sig.app_patterns)):
+            return sig.name
+    return None
+
+
+def decide_antivirus(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    if "unknown" in ev:
+        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
+    products = items(ev, "products")
+    threats = [p for p in products if isinstance(p.get("threats"), int) and p["threats"] > 0]
+    if threats:
+        return Decision("fail", "threat", {"names": names(threats),
+                                           "count": str(sum(p["threats"] for p in threats))})
+    ok = [p for p in products if p.get("state") == "on" and accepted(rules, str(p.get("name")), platform)]
+    if ok:
+        return Decision("pass", "active", {"names": names(ok)})
+    unlisted = [p for p in products if p.get("state") == "on"]
+    if unlisted:
+        return Decision("unknown", "unlisted", {"names": names(unlisted)})
+    maybe = [p for p in products if p.get("state") == "unknown" and accepted(rules, str(p.get("name")), platform)]
+    if maybe:
+        return Decision("unknown", "state_unknown", {"names": names(maybe)})
+    if not products:
+        return Decision("fail", "none", {})
+    return Decision("fail", "off", {"names": names(products)})
+
+
+def _max_age(rules: Rules, product: dict) -> int:
+    if product.get("source") == "xprotect":
+        return rules.threshold("max_xprotect_age_days")
+    return rules.threshold("max_definitions_age_days")
+
+
+def decide_updated(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    if "unknown" in ev:
+        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
+    active = [p for p in items(ev, "products")
+              if p.get("state") == "on" and accepted(rules, str(p.get("name")), platform)]
+    if not active:
+        return Decision("skipped", "no_antivirus", {})
+    stale, unread = [], []
+    for p in active:
+        when = parse_day(p.get("definitions"))
+        if when is not None:
+            age = (now.date() - when).days
+            if age <= _max_age(rules, p):
+                return Decision("pass", "fresh", {"name": str(p["name"]), "date": when.isoformat()})
+            stale.append((p, when, age))
+        elif p.get("up_to_date") is True:
+            return Decision("pass", "fresh_flag", {"name": str(p["name"])})
+        elif p.get("up_to_date") is False:
+            stale.append((p, None, None))
+        else:
+            unread.append(p)
+    if unread:
+        return Decision("unknown", "unreadable", {"names": names(unread)})
+    p, when, age = stale[0]
+    if when is None:
+        return Decision("fail", "outdated_flag", {"name": str(p["name"])})
+    return Decision("fail", "old", {"name": str(p["name"]), "date": when.isoformat(), "days": str(age),
+                                    "max_days": str(_max_age(rules, p))})
+
+
+CHECKS = [
+    Check("firewall.enabled", extract_firewall, decide_firewall),
+    Check("antivirus.active", extract_antivirus, decide_antivirus),
+    Check("antivirus.updated", extract_antivirus, decide_updated),
+]

@@ -1,0 +1,149 @@
+"""Command line: parse arguments, call the pipeline, map errors to exit statuses. Nothing else.
+
+Exit statuses (DESIGN §4): check 0 pass, 1 fail, 3 incomplete; 2 bad usage or bad input,
+with a one-line reason on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import locale
+import os
+import sys
+from datetime import datetime, timezone
+from enum import IntEnum
+
+from envcheck import __version__
+from envcheck.errors import EnvcheckError, UsageError
+
+
+class ExitStatus(IntEnum):
+    PASS = 0
+    FAIL = 1
+    ERROR = 2
+    INCOMPLETE = 3
+
+
+VERDICT_STATUS = {"pass": ExitStatus.PASS, "fail": ExitStatus.FAIL, "incomplete": ExitStatus.INCOMPLETE}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, status 2, like every other bad input
+        raise UsageError(message)
+
+
+def default_lang() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(var):
+            return "ja" if os.environ[var].lower().startswith("ja") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "ja" if loc.lower().startswith(("ja", "japanese")) else "en"
+
+
+def _now(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now {text!r} is not an ISO-8601 date or time") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="envcheck", description="Check this device against the online counselling terms of use.")
+    p.add_argument("--version", action="version", version=f"envcheck {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="run every check and print the result")
+    c.add_argument("--json", action="store_true", help="print the report as JSON")
+    c.add_argument("--out", metavar="FILE", help="write the report to FILE")
+    c.add_argument("--replay", metavar="SNAPSHOT", help="evaluate a snapshot instead of this machine")
+    c.add_argument("--now", metavar="ISO", help="evaluate as of this instant (ISO-8601)")
+    c.add_argument("--rules", metavar="DIR", help="use the rules in DIR instead of the built-in set")
+    c.add_argument("--lang", choices=("ja", "en"), help="language of the output (default: from the locale)")
+    c.add_argument("--seeker-no", metavar="N", help="job-seeker number, e.g. 01234-12345678")
+    c.add_argument("--offline", action="store_true", help="do not touch the network (network checks skipped)")
+
+    s = sub.add_parser("snapshot", help="record every probe's raw value (support bundle)")
+    s.add_argument("--out", metavar="FILE", required=True)
+    s.add_argument("--offline", action="store_true")
+    return p
+
+
+def _load_rules(args):
+    from envcheck.ruleset import load_rules
+
+    return load_rules(args.rules) if getattr(args, "rules", None) else load_rules()
+
+
+def cmd_check(args) -> ExitStatus:
+    from envcheck.pipeline import live_host, run_check
+    from envcheck.seeker import normalize_seeker_no
+
+    seeker = normalize_seeker_no(args.seeker_no) if args.seeker_no is not None else None
+    now = _now(args.now)
+    rules = _load_rules(args)
+    if args.replay:
+        from envcheck.probes import ReplayHost, parse_snapshot
+        host = ReplayHost(parse_snapshot(_read(args.replay), os.path.basename(args.replay)))
+    else:
+        host = live_host(rules, offline=args.offline)
+    run = run_check(host, rules, now=now, seeker_no=seeker)
+    report = run.report
+    if args.out:
+        from envcheck.files import write_atomic
+        write_atomic(args.out, (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    if args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from envcheck.render import render
+        sys.stdout.write(render(report, rules, args.lang or default_lang(), stale=run.rules_stale))
+    return VERDICT_STATUS[report["verdict"]]
+
+
+def cmd_snapshot(args) -> ExitStatus:
+    from envcheck.files import write_atomic
+    from envcheck.pipeline import live_host
+    from envcheck.probes import make_snapshot
+
+    host = live_host(_load_rules(args), offline=args.offline)
+    snap = make_snapshot(host.platform, host.collect())
+    write_atomic(args.out, (json.dumps(snap, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    print(f"snapshot written to {args.out} ({len(snap['probes'])} probes)")
+    return ExitStatus.PASS
+
+
+def _read(path: str) -> str:
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot}
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return int(COMMANDS[args.command](args))
+    except EnvcheckError as exc:
+        print(f"envcheck: error: {exc.diagnostics()}", file=sys.stderr)
+        return int(ExitStatus.ERROR)
+    except KeyboardInterrupt:
+        print("envcheck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return int(ExitStatus.ERROR)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Helpers shared by the platform collectors: probe lookup and Wi-Fi security words."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from envcheck.facts.model import Endpoint, Unknown
+from envcheck.probes import ProbeResult
+
+
+class Missing(Exception):
+    """A probe has no usable value; carries the reason for `Unknown`."""
+
+
+def value(results: Mapping[str, ProbeResult], pid: str, kind: type | tuple[type, ...] | None = None) -> Any:
+    """The value of probe `pid`, or raise Missing with the reason it is not there."""
+    res = results.get(pid)
+    if res is None:
+        raise Missing(f"{pid}: not recorded")
+    if res.error is not None:
+        raise Missing(f"{pid}: {res.error}")
+    if kind is not None and not isinstance(res.value, kind):
+        raise Missing(f"{pid}: unexpected value ({type(res.value).__name__})")
+    return res.value
+
+
+def error_of(results: Mapping[str, ProbeResult], pid: str) -> str | None:
+    res = results.get(pid)
+    return "not recorded" if res is None else res.error
+
+
+def parse_time(text: Any) -> datetime | None:
+    """An ISO-8601 time (Z or offset) as aware UTC; None when absent or unreadable."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc)
+
+
+def processes(results: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
+    try:
+        names = value(results, "proc.names", list)
+    except Missing as exc:
+        return Unknown(str(exc))
+    return tuple(str(n) for n in names if isinstance(n, str))
+
+
+def endpoints(results: Mapping[str, ProbeResult]) -> tuple[Endpoint, ...] | Unknown | None:
+    if "net.reach" not in results:
+        return None
+    try:
+        rows = value(results, "net.reach", list)
+        return tuple(Endpoint(name=str(r["name"]), host=str(r["host"]), port=int(r["port"]), ok=bool(r["ok"]),
+                              ms=r.get("ms") if isinstance(r.get("ms"), int) else None, error=r.get("error"))
+                     for r in rows)
+    except (Missing, KeyError, TypeError, ValueError) as exc:
+        return Unknown(str(exc) if isinstance(exc, Missing) else "net.reach: unreadable value")
+
+
+# Order matters: the first pattern that matches wins.
+_SECURITY_WORDS = [
+    (r"802\.1x|enterprise|エンタープライズ|wpa2?-?eap|wpa3-?eap", "enterprise"),
+    (r"\bowe\b|enhanced open|拡張オープン", "owe"),
+    (r"wpa3|sae", "wpa3"),
+    (r"wpa2|rsna|パーソナル", "wpa2"),
+    (r"\bwpa1?\b|wpa_personal|wpa-personal|\bwpa\b", "wpa"),
+    (r"wep|shared|共有", "wep"),
+    (r"^(--|\s*)$|\bopen\b|オープン|\bnone\b|なし|security_mode_none", "open"),
+]
+
+
+def classify_security(label: str, cipher: str | None = None) -> str:
+    """Map an OS's word for Wi-Fi security to open/wep/wpa/wpa2/wpa3/owe/enterprise/unknown.
+
+    Windows reports a WEP network as Authentication "Open" with Cipher "WEP", so
+    the cipher is consulted when the authentication says open.
+    """
+    low = label.strip().lower().replace("_", " ").replace("spairport security mode ", "")
+    found = "unknown"
+    for pattern, name in _SECURITY_WORDS:
+        if re.search(pattern, low):
+            found = name
+            break
+    if found == "open" and cipher and re.search(r"wep", cipher, re.I):
+        return "wep"
+    return found

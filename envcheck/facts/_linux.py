@@ -1,0 +1,180 @@
+"""Linux: probe values -> Facts."""
+
+from __future__ import annotations
+
+import json
+from typing import Mapping
+
+from envcheck.facts import _linux_parse as p
+from envcheck.facts._common import Missing, classify_security, endpoints, error_of, parse_time, processes, value
+from envcheck.facts.model import AvProduct, Facts, Firewall, LinuxUpdates, OsInfo, Software, Unknown, Wifi
+from envcheck.probes import ProbeResult
+
+
+def os_info(r: Mapping[str, ProbeResult]) -> OsInfo | Unknown:
+    try:
+        rel = p.parse_os_release(value(r, "linux.os_release", str))
+    except Missing as exc:
+        return Unknown(str(exc))
+    if not rel.get("ID"):
+        return Unknown("os-release has no ID")
+    distro = rel["ID"].lower()
+    version = rel.get("VERSION_ID") or None
+    # Linux Mint's own os-release says ID=linuxmint, but derivatives of it may say ubuntu;
+    # /etc/lsb-release keeps the real name (python-distro does the same).
+    lsb = r.get("linux.lsb_release")
+    if lsb and lsb.ok and isinstance(lsb.value, str):
+        lsb_fields = p.parse_os_release(lsb.value)
+        if lsb_fields.get("DISTRIB_ID", "").lower() == "linuxmint" and distro != "linuxmint":
+            distro, version = "linuxmint", lsb_fields.get("DISTRIB_RELEASE") or version
+    return OsInfo(family="linux", name=rel.get("PRETTY_NAME") or rel.get("NAME") or distro,
+                  product=distro, version=version,
+                  id_like=tuple(rel.get("ID_LIKE", "").split()))
+
+
+def software(r: Mapping[str, ProbeResult]) -> tuple[Software, ...] | Unknown:
+    try:
+        pk = value(r, "linux.packages", dict)
+        rows = pk.get("packages")
+        if not isinstance(rows, list):
+            raise Missing("linux.packages: no package list")
+    except Missing as exc:
+        return Unknown(str(exc))
+    out = [Software(name=str(row[0]), version=str(row[1]) if len(row) > 1 else None, kind="package")
+           for row in rows if isinstance(row, list) and row and isinstance(row[0], str)]
+    for pid, kind in (("linux.flatpak", "flatpak"), ("linux.snap", "snap")):
+        res = r.get(pid)
+        if res and res.ok and isinstance(res.value, list):
+            out += [Software(name=str(x), version=None, kind=kind, ident=str(x)) for x in res.value]
+    return tuple(out)
+
+
+def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
+    units = r.get("linux.units")
+    states = units.value if units and units.ok and isinstance(units.value, dict) else {}
+    found: list[Firewall] = []
+
+    # ufw: `ufw status` (root) is the truth; otherwise its configuration plus the service state.
+    status = r.get("linux.ufw_status")
+    conf = r.get("linux.ufw_conf")
+    if status and status.ok and isinstance(status.value, str) and p.parse_ufw_status(status.value) is not None:
+        found.append(Firewall("ufw", p.parse_ufw_status(status.value), note="ufw status"))
+    elif conf and conf.ok and isinstance(conf.value, str):
+        enabled = p.parse_ufw_conf(conf.value)
+        svc = states.get("ufw")
+        if enabled is False or (enabled and svc in ("inactive", "failed")):
+            on = False
+        elif enabled and svc == "active":
+            on = True
+        else:
+            on = None
+        found.append(Firewall("ufw", on, detail=(("configured", enabled), ("service", svc == "active")),
+                              note="ufw.conf ENABLED and the ufw service (ufw status needs root)"))
+
+    fw_state = r.get("linux.firewalld_state")
+    if fw_state and fw_state.ok and isinstance(fw_state.value, str) and fw_state.value.strip() in (
+            "running", "not running"):
+        found.append(Firewall("firewalld", fw_state.value.strip() == "running", note="firewall-cmd --state"))
+    elif states.get("firewalld") in ("active", "inactive", "failed"):
+        found.append(Firewall("firewalld", states["firewalld"] == "active", note="systemctl is-active firewalld"))
+
+    nft = r.get("linux.nft_ruleset")
+    if nft and nft.ok and isinstance(nft.value, str):
+        try:
+            policy = p.nft_input_policy(json.loads(nft.value))
+        except json.JSONDecodeError:
+            policy = None
+        if policy is not None:
+            found.append(Firewall("nftables", policy == "drop", detail=(("input policy drop", policy == "drop"),),
+                                  note=f"nft input chain policy {policy}"))
+    elif states.get("nftables") == "active":
+        found.append(Firewall("nftables", None, note="the nftables service is active; its ruleset needs root to read"))
+
+    if found:
+        return tuple(found)
+    # Nothing found: that is "no firewall" only if every firewall is known to be absent.
+    absent = [pid for pid in ("linux.ufw_conf", "linux.firewalld_state", "linux.nft_ruleset")
+              if "not installed" in (error_of(r, pid) or "") or "does not exist" in (error_of(r, pid) or "")]
+    if len(absent) == 3:
+        return ()
+    reasons = "; ".join(f"{pid}: {error_of(r, pid)}" for pid in ("linux.units", "linux.nft_ruleset",
+                                                                  "linux.firewalld_state") if error_of(r, pid))
+    return Unknown(f"no firewall state could be read ({reasons or 'no answer'})")
+
+
+def antivirus(r: Mapping[str, ProbeResult]) -> tuple[AvProduct, ...] | Unknown:
+    try:
+        headers = value(r, "linux.clamav_db", dict)
+    except Missing as exc:
+        err = error_of(r, "linux.clamav_db") or ""
+        return () if "no ClamAV database" in err or "does not exist" in err else Unknown(str(exc))
+    dates = [d for d in (p.parse_cvd_header(str(h)) for h in headers.values()) if d]
+    units = r.get("linux.units")
+    states = units.value if units and units.ok and isinstance(units.value, dict) else {}
+    daemon = states.get("clamav-daemon") or states.get("clamav-clamonacc")
+    # ClamAV scans on demand; the daemon or freshclam running counts as "on".
+    active = states.get("clamav-daemon") == "active" or states.get("clamav-freshclam") == "active"
+    state = "on" if active else ("off" if daemon is not None else "unknown")
+    return (AvProduct(name="ClamAV", state=state, up_to_date=None, definitions=max(dates) if dates else None,
+                      source="clamav"),)
+
+
+def updates(r: Mapping[str, ProbeResult]) -> LinuxUpdates | Unknown:
+    times = r.get("linux.update_times")
+    t = times.value if times and times.ok and isinstance(times.value, dict) else {}
+    pending: int | Unknown = Unknown("no package manager answered")
+    apt, dnf = r.get("linux.apt_upgradable"), r.get("linux.dnf_security")
+    if apt and apt.ok and isinstance(apt.value, str):
+        n = p.parse_apt_upgradable(apt.value)
+        pending = n if n is not None else Unknown("apt list --upgradable printed nothing readable")
+    elif dnf and dnf.ok and isinstance(dnf.value, str):
+        pending = p.parse_dnf_security(dnf.value)
+    elif apt and apt.error and "not installed" not in apt.error:
+        pending = Unknown(f"apt: {apt.error}")
+    elif dnf and dnf.error and "not installed" not in dnf.error:
+        pending = Unknown(f"dnf: {dnf.error}")
+    last = parse_time(t.get("apt_history")) or parse_time(t.get("dnf_history"))
+    if last is None:  # no log: the package database's own change time is the next best record
+        last = parse_time(t.get("dpkg_status")) or parse_time(t.get("rpm_db"))
+    refreshed = parse_time(t.get("apt_update_stamp")) or parse_time(t.get("apt_lists"))
+    if last is None and isinstance(pending, Unknown):
+        return Unknown(pending.reason)
+    return LinuxUpdates(last_upgrade=last, pending_security=pending, lists_refreshed=refreshed)
+
+
+def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
+    res = r.get("linux.nmcli_wifi")
+    if res is None or (res.error and "not installed" in res.error):
+        return None  # no NetworkManager: treated as no Wi-Fi in use; wired is the common case
+    try:
+        v = value(r, "linux.nmcli_wifi", dict)
+        row = p.parse_nmcli(str(v.get("fields", "")), str(v.get("text", "")))
+    except Missing as exc:
+        return Unknown(str(exc))
+    if row is None:
+        return None
+    label = row.get("SECURITY", "")
+    return Wifi(connected=True, security=classify_security(label), label=label or "(none)")
+
+
+def cameras(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
+    try:
+        nodes = value(r, "linux.video", dict)
+    except Missing as exc:
+        return Unknown(str(exc))
+    # One webcam makes two nodes (capture + metadata); index 0 is the capture node.
+    return tuple(sorted({str(n.get("name", "")) for n in nodes.values()
+                         if isinstance(n, dict) and n.get("index") in (0, None) and n.get("name")}))
+
+
+def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
+    try:
+        return tuple(p.parse_asound_pcm(value(r, "linux.asound_pcm", str)))
+    except Missing as exc:
+        return Unknown(str(exc))
+
+
+def collect(r: Mapping[str, ProbeResult]) -> Facts:
+    return Facts(platform="linux", os=os_info(r), firewalls=firewalls(r), antivirus=antivirus(r),
+                 software=software(r), processes=processes(r), wifi=wifi(r), cameras=cameras(r),
+                 microphones=microphones(r), linux_updates=updates(r), endpoints=endpoints(r))

@@ -1,0 +1,187 @@
+"""Pure parsers for Linux sources. Text in, plain data out; no I/O.
+
+Each returns None (or an empty result) for input it cannot read rather than
+raising, so random or truncated text can never crash a check.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import struct
+from datetime import datetime, timezone
+
+
+def parse_os_release(text: str) -> dict[str, str]:
+    """KEY=value lines of os-release(5), shell-quoted values unquoted."""
+    out = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, raw = line.partition("=")
+        if not re.fullmatch(r"[A-Z0-9_]+", key):
+            continue
+        try:
+            parts = shlex.split(raw)
+            value = parts[0] if parts else ""
+        except ValueError:
+            value = raw.strip().strip("\"'")
+        out[key] = value
+    return out
+
+
+def parse_dpkg_status(text: str) -> list[list[str]]:
+    """[name, version] of every package whose Status is 'install ok installed'."""
+    out = []
+    for stanza in text.split("\n\n"):
+        fields = {}
+        for line in stanza.splitlines():
+            if line[:1] in (" ", "\t") or ":" not in line:
+                continue
+            k, _, v = line.partition(":")
+            if k in ("Package", "Version", "Status"):
+                fields[k] = v.strip()
+        if fields.get("Package") and fields.get("Status", "").endswith(" installed"):
+            out.append([fields["Package"], fields.get("Version", "")])
+    return sorted(out)
+
+
+_RPM_NAME, _RPM_VERSION, _RPM_RELEASE = 1000, 1001, 1002
+
+
+def parse_rpm_header(blob: bytes) -> list[str] | None:
+    """[name, version-release] from an rpm header blob as stored in rpmdb.sqlite, or None."""
+    try:
+        il, dl = struct.unpack(">II", blob[:8])
+        if il > 100000 or 8 + il * 16 + dl > len(blob):
+            return None
+        store = blob[8 + il * 16: 8 + il * 16 + dl]
+        tags = {}
+        for i in range(il):
+            tag, typ, off, _cnt = struct.unpack(">IIII", blob[8 + i * 16: 24 + i * 16])
+            if tag in (_RPM_NAME, _RPM_VERSION, _RPM_RELEASE) and typ == 6 and off < len(store):
+                end = store.index(b"\0", off)
+                tags[tag] = store[off:end].decode("utf-8", "replace")
+        if _RPM_NAME not in tags:
+            return None
+        version = tags.get(_RPM_VERSION, "")
+        if _RPM_RELEASE in tags:
+            version += "-" + tags[_RPM_RELEASE]
+        return [tags[_RPM_NAME], version]
+    except (struct.error, ValueError):
+        return None
+
+
+def parse_apt_upgradable(text: str) -> int | None:
+    """Number of pending updates from a security suite in `apt list --upgradable`, None if unreadable."""
+    count, seen_listing = 0, False
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("Listing..."):
+            seen_listing = True
+            continue
+        m = re.match(r"^(\S+)/(\S+) \S+ \S+ \[upgradable from: [^\]]+\]$", line)
+        if m:
+            seen_listing = True
+            if any(s.endswith("-security") for s in m.group(2).split(",")):
+                count += 1
+    return count if seen_listing else None
+
+
+def parse_dnf_security(text: str) -> int:
+    """Number of packages with a pending security advisory (`dnf updateinfo list --security`)."""
+    count = 0
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and re.match(r"^[A-Z]+-\d{4}[-:]", parts[0]) and (
+                parts[1].endswith("/Sec.") or parts[1] == "security"):
+            count += 1
+    return count
+
+
+def last_apt_upgrade(text: str) -> str | None:
+    """End-Date of the newest apt history entry that upgraded or installed packages, as ISO UTC."""
+    newest = None
+    for block in text.split("\n\n"):
+        if not re.search(r"^(Upgrade|Install):", block, re.M):
+            continue
+        m = re.search(r"^End-Date: (\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2}:\d{2})", block, re.M)
+        if m:
+            stamp = f"{m.group(1)}T{m.group(2)}Z"
+            newest = max(newest or stamp, stamp)
+    return newest
+
+
+def parse_ufw_conf(text: str) -> bool | None:
+    """ENABLED=yes|no from /etc/ufw/ufw.conf."""
+    m = re.search(r"^\s*ENABLED\s*=\s*(\w+)", text, re.M)
+    if not m:
+        return None
+    return {"yes": True, "no": False}.get(m.group(1).lower())
+
+
+def parse_ufw_status(text: str) -> bool | None:
+    m = re.search(r"^Status:\s*(active|inactive)\b", text, re.M)
+    return None if not m else m.group(1) == "active"
+
+
+def nft_input_policy(doc) -> str | None:
+    """The strictest policy of the filter chains hooked on input in `nft -j list ruleset`.
+
+    Returns "drop" when some input chain drops by default, "accept" when chains
+    exist and all accept, None when there is no input chain (no filtering).
+    """
+    if not isinstance(doc, dict) or not isinstance(doc.get("nftables"), list):
+        return None
+    policies = []
+    for item in doc["nftables"]:
+        chain = item.get("chain") if isinstance(item, dict) else None
+        if isinstance(chain, dict) and chain.get("hook") == "input" and chain.get("type") == "filter":
+            policies.append(str(chain.get("policy", "accept")))
+    if not policies:
+        return None
+    return "drop" if any(p in ("drop", "reject") for p in policies) else "accept"
+
+
+def parse_cvd_header(line: str) -> datetime | None:
+    """Build time of a ClamAV database from its header (last field: epoch seconds)."""
+    if not line.startswith("ClamAV-VDB:"):
+        return None
+    fields = line.split(":")
+    try:
+        return datetime.fromtimestamp(int(fields[-1].strip()), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        pass
+    try:  # older builders left the epoch out; fall back to the human date field
+        return datetime.strptime(fields[1], "%d %b %Y %H-%M %z").astimezone(timezone.utc)
+    except (ValueError, IndexError):
+        return None
+
+
+def parse_asound_pcm(text: str) -> list[str]:
+    """Names of PCM devices that can capture (microphones, line-in, webcam mics)."""
+    out = []
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.split(":")]
+        if len(parts) >= 3 and any(p.startswith("capture") for p in parts[3:]):
+            out.append(parts[1])
+    return out
+
+
+def parse_nmcli(fields: str, text: str) -> dict | None:
+    """The active Wi-Fi row of terse nmcli output as {field: value}; None when none is active.
+
+    Terse mode escapes ':' inside values as '\\:', so split on unescaped colons only.
+    """
+    names = [f.strip().upper() for f in fields.split(",")]
+    if "ACTIVE" not in names:
+        return None
+    for line in text.splitlines():
+        values = [v.replace("\\:", ":").replace("\\\\", "\\") for v in re.split(r"(?<!\\):", line)]
+        if len(values) != len(names):
+            continue
+        row = dict(zip(names, values))
+        if row["ACTIVE"].lower() in ("yes", "はい"):
+            return row
+    return None

@@ -1,0 +1,154 @@
+"""macOS: probe values -> Facts, with the pure parsers for each source."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from envcheck.facts._common import Missing, classify_security, endpoints, parse_time, processes, value
+from envcheck.facts.model import AvProduct, Facts, Firewall, OsInfo, Software, Unknown, Wifi
+from envcheck.probes import ProbeResult
+
+# Build prefixes by major, to see through the 10.16 compatibility shim.
+_BUILD_MAJOR = {"20": "11", "21": "12", "22": "13", "23": "14", "24": "15", "25": "26", "26": "27"}
+
+
+def parse_sw_vers(text: str) -> dict[str, str]:
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r"^(?:sw_vers:\s*)?(ProductName|ProductVersion|ProductVersionExtra|BuildVersion):\s*(.+)$",
+                     line.strip())
+        if m:
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+def os_info(r: Mapping[str, ProbeResult]) -> OsInfo | Unknown:
+    try:
+        sv = parse_sw_vers(value(r, "mac.sw_vers", str))
+    except Missing as exc:
+        return Unknown(str(exc))
+    version = sv.get("ProductVersion")
+    if not version or not re.fullmatch(r"\d+(\.\d+){0,2}", version):
+        return Unknown("sw_vers printed no readable ProductVersion")
+    build = sv.get("BuildVersion")
+    if version.startswith("10.16") and build and build[:2] in _BUILD_MAJOR:
+        return Unknown(f"sw_vers reported the compatibility version 10.16 (build {build})")
+    name = f"{sv.get('ProductName', 'macOS')} {version}"
+    if sv.get("ProductVersionExtra"):
+        name += " " + sv["ProductVersionExtra"]
+    return OsInfo(family="macos", name=name, product="macOS", version=version, build=build)
+
+
+def parse_alf(text: str) -> int | None:
+    """socketfilterfw --getglobalstate -> State = N (0 off, 1 on, 2 block all); wording varies by release."""
+    m = re.search(r"\(State = (\d+)\)", text)
+    if m:
+        return int(m.group(1))
+    if re.search(r"Firewall is (enabled|blocking)", text):
+        return 1
+    if "Firewall is disabled" in text:
+        return 0
+    return None
+
+
+def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
+    try:
+        state = parse_alf(value(r, "mac.alf", str))
+    except Missing as exc:
+        return Unknown(str(exc))
+    if state is None:
+        return Unknown("socketfilterfw printed no firewall state")
+    return (Firewall("macOS Application Firewall", state >= 1, detail=(("state", state >= 1),),
+                     note=f"State = {state}"),)
+
+
+def software(r: Mapping[str, ProbeResult]) -> tuple[Software, ...] | Unknown:
+    try:
+        rows = value(r, "mac.apps", list)
+    except Missing as exc:
+        return Unknown(str(exc))
+    out = []
+    for a in rows:
+        if not isinstance(a, dict) or not a.get("bundle"):
+            continue
+        version = a.get("CFBundleShortVersionString") or a.get("CFBundleVersion")
+        out.append(Software(name=str(a["bundle"]).removesuffix(".app"),
+                            version=str(version).split(" ")[0] if version else None,
+                            kind="app", ident=a.get("CFBundleIdentifier")))
+    return tuple(out)
+
+
+def antivirus(r: Mapping[str, ProbeResult]) -> tuple[AvProduct, ...] | Unknown:
+    try:
+        xp = value(r, "mac.xprotect", dict)
+    except Missing as exc:
+        return Unknown(str(exc))
+    when = parse_time(xp.get("modified"))
+    hist = r.get("mac.install_history")
+    if hist and hist.ok and isinstance(hist.value, list):
+        for row in hist.value:
+            if isinstance(row, dict) and "xprotect" in str(row.get("_name", "")).lower():
+                t = parse_time(row.get("install_date"))
+                if t and (when is None or t > when):
+                    when = t
+    # XProtect is built in and always on; there is no switch for a user to turn it off.
+    # Third-party products are found among the apps by the rules' signatures (checks layer).
+    return (AvProduct(name="XProtect", state="on", up_to_date=None, definitions=when, source="xprotect"),)
+
+
+def _profiler_items(r: Mapping[str, ProbeResult], pid: str, key: str) -> list:
+    doc = value(r, pid, dict)
+    items = doc.get(key)
+    if not isinstance(items, list):
+        raise Missing(f"{pid}: no {key}")
+    return items
+
+
+def cameras(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
+    try:
+        items = _profiler_items(r, "mac.sp_camera", "SPCameraDataType")
+    except Missing as exc:
+        return Unknown(str(exc))
+    return tuple(sorted({str(c.get("_name")) for c in items if isinstance(c, dict) and c.get("_name")
+                         and not re.search(r"virtual|obs", str(c.get("_name")), re.I)}))
+
+
+def _walk(node: Any):
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from _walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v)
+
+
+def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
+    try:
+        items = _profiler_items(r, "mac.sp_audio", "SPAudioDataType")
+    except Missing as exc:
+        return Unknown(str(exc))
+    return tuple(sorted({str(d.get("_name")) for d in _walk(items)
+                         if d.get("_name") and ("coreaudio_device_input" in d or "coreaudio_input_source" in d)}))
+
+
+def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
+    try:
+        items = _profiler_items(r, "mac.sp_airport", "SPAirPortDataType")
+    except Missing as exc:
+        return Unknown(str(exc))
+    for d in _walk(items):
+        if d.get("spairport_status_information") == "spairport_status_connected":
+            net = d.get("spairport_current_network_information")
+            if isinstance(net, dict) and net.get("spairport_security_mode"):
+                label = str(net["spairport_security_mode"])
+                return Wifi(True, classify_security(label), label)
+            return Wifi(True, "unknown", "")
+    return None
+
+
+def collect(r: Mapping[str, ProbeResult]) -> Facts:
+    return Facts(platform="darwin", os=os_info(r), firewalls=firewalls(r), antivirus=antivirus(r),
+                 software=software(r), processes=processes(r), wifi=wifi(r), cameras=cameras(r),
+                 microphones=microphones(r), endpoints=endpoints(r))

@@ -1,0 +1,249 @@
+"""Windows: probe values -> Facts, with the pure parsers for each source."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from envcheck.facts._common import Missing, classify_security, endpoints, parse_time, processes, value
+from envcheck.facts.model import AvProduct, Facts, Firewall, OsInfo, Software, Unknown, Wifi
+from envcheck.probes import ProbeResult
+
+WIN11_FIRST_BUILD = 22000
+
+
+def os_info(r: Mapping[str, ProbeResult]) -> OsInfo | Unknown:
+    try:
+        cv = value(r, "win.current_version", dict)
+    except Missing as exc:
+        return Unknown(str(exc))
+    try:
+        build = int(str(cv.get("CurrentBuild") or cv.get("CurrentBuildNumber")).strip())
+    except ValueError:
+        return Unknown("win.current_version: CurrentBuild is not a number")
+    ubr = cv.get("UBR")
+    server = str(cv.get("InstallationType", "")).lower() == "server"
+    # ProductName still says "Windows 10" on Windows 11: the build number decides.
+    product = "Windows Server" if server else ("Windows 11" if build >= WIN11_FIRST_BUILD else "Windows 10")
+    name = str(cv.get("ProductName") or product)
+    if product == "Windows 11":
+        name = name.replace("Windows 10", "Windows 11")
+    version = cv.get("DisplayVersion") or cv.get("ReleaseId")
+    return OsInfo(family="windows", name=name, product=product, version=str(version) if version else None,
+                  build=str(build), revision=ubr if isinstance(ubr, int) and ubr >= 0 else None,
+                  edition=str(cv["EditionID"]) if cv.get("EditionID") else None)
+
+
+def decode_product_state(state: Any) -> tuple[str, bool, bool | None]:
+    """SecurityCenter2 productState -> (state, made_by_microsoft, definitions_up_to_date).
+
+    Undocumented by Microsoft; masks as published by Idera PowerTips and seen
+    across 34 products (see tests/fixtures/sources): 0xF000 state, 0x0F00 owner,
+    0x00F0 signature status. Unknown nibbles give "unknown"/None, never "on".
+    """
+    if not isinstance(state, int) or isinstance(state, bool) or state < 0:
+        return "unknown", False, None
+    on = {0: "off", 1: "on", 2: "snoozed", 3: "expired"}.get((state >> 12) & 0xF, "unknown")
+    owner_ms = (state >> 8) & 0xF == 1
+    sig = {0: True, 1: False}.get((state >> 4) & 0xF)
+    return on, owner_ms, sig
+
+
+def _as_list(x: Any) -> list:
+    """PowerShell 5.1 turns a one-element array into a bare object; undo that."""
+    if isinstance(x, list):
+        return [i for i in x if isinstance(i, dict)]
+    return [x] if isinstance(x, dict) and "error" not in x else []
+
+
+def _section(r: Mapping[str, ProbeResult], key: str) -> Any:
+    """One section of the PowerShell document, or raise Missing with its error."""
+    doc = value(r, "win.security", dict)
+    if key not in doc:
+        raise Missing(f"win.security: no {key} section")
+    sec = doc[key]
+    if isinstance(sec, dict) and "error" in sec:
+        raise Missing(f"{key}: {str(sec['error'])[:200]}")
+    return sec
+
+
+def antivirus(r: Mapping[str, ProbeResult]) -> tuple[AvProduct, ...] | Unknown:
+    try:
+        wsc = _as_list(_section(r, "AntiVirusProduct"))
+    except Missing as exc:
+        wsc, wsc_error = None, str(exc)
+    try:
+        mp = _section(r, "MpComputerStatus")
+        mp = mp if isinstance(mp, dict) else None
+    except Missing:
+        mp = None  # normal under a third-party antivirus (HRESULT 0x800106ba)
+    try:
+        threats = len(_as_list(_section(r, "MpThreat")))
+    except Missing:
+        threats = None
+
+    out = []
+    for row in wsc or []:
+        name = str(row.get("displayName") or "").strip()
+        if not name:
+            continue
+        state, _ms, sig = decode_product_state(row.get("productState"))
+        product = AvProduct(name=name, state=state, up_to_date=sig, source="wsc")
+        if mp and "defender" in name.lower():
+            product = _with_defender_detail(product, mp, threats)
+        out.append(product)
+    if wsc is None:
+        if mp is None:
+            return Unknown(wsc_error)
+        # Windows Server has no Security Center: Defender's own status is all there is.
+        out.append(_with_defender_detail(AvProduct("Microsoft Defender Antivirus", "unknown", None,
+                                                   source="defender"), mp, threats))
+    return tuple(out)
+
+
+def _with_defender_detail(p: AvProduct, mp: dict, threats: int | None) -> AvProduct:
+    mode = str(mp.get("AMRunningMode") or "")
+    rtp = mp.get("RealTimeProtectionEnabled")
+    state = p.state
+    if "passive" in mode.lower() or rtp is False or mp.get("AntivirusEnabled") is False:
+        state = "off"
+    elif rtp is True and state == "unknown":
+        state = "on"
+    outdated = mp.get("DefenderSignaturesOutOfDate")
+    return AvProduct(name=p.name, state=state,
+                     up_to_date=(not outdated) if isinstance(outdated, bool) else p.up_to_date,
+                     definitions=parse_time(mp.get("AntivirusSignatureLastUpdated")),
+                     threats=threats, source="defender" if p.source != "wsc" else "wsc+defender")
+
+
+PROFILES = (("domain", "DomainProfile", "DomainProfile"), ("private", "StandardProfile", "PrivateProfile"),
+            ("public", "PublicProfile", "PublicProfile"))
+
+
+def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
+    out: list[Firewall] = []
+    profiles: dict[str, bool | None] = {}
+    note = None
+    try:  # the effective state, policy included
+        for row in _as_list(_section(r, "NetFirewallProfile")):
+            if isinstance(row.get("Enabled"), bool):
+                profiles[str(row.get("Name", "")).lower()] = row["Enabled"]
+        note = "Get-NetFirewallProfile (active store)"
+    except Missing:
+        pass
+    if not profiles:
+        try:  # registry: group policy overrides the local setting
+            reg = value(r, "win.firewall_policy", dict)
+            local, gpo = reg.get("local") or {}, reg.get("gpo") or {}
+            for name, local_key, gpo_key in PROFILES:
+                v = gpo.get(gpo_key) if gpo.get(gpo_key) is not None else local.get(local_key)
+                profiles[name] = bool(v) if isinstance(v, int) else None
+            note = "registry FirewallPolicy (group policy first)"
+        except Missing as exc:
+            note = str(exc)
+    if profiles and any(v is not None for v in profiles.values()):
+        detail = tuple((n, profiles.get(n)) for n, _, _ in PROFILES)
+        vals = [v for _, v in detail]
+        on = True if all(v is True for v in vals) else (False if any(v is False for v in vals) else None)
+        out.append(Firewall("Windows Defender Firewall", on, detail=detail, note=note))
+    try:
+        for row in _as_list(_section(r, "FirewallProduct")):
+            state, _ms, _sig = decode_product_state(row.get("productState"))
+            out.append(Firewall(str(row.get("displayName") or "firewall"),
+                                {"on": True, "off": False}.get(state), note="Windows Security Center"))
+    except Missing:
+        pass
+    return tuple(out) if out else Unknown(note or "no firewall source could be read")
+
+
+def software(r: Mapping[str, ProbeResult]) -> tuple[Software, ...] | Unknown:
+    try:
+        rows = value(r, "win.uninstall", list)
+    except Missing as exc:
+        return Unknown(str(exc))
+    return tuple(Software(name=str(e["DisplayName"]).strip(), version=str(e["DisplayVersion"]).strip()
+                          if e.get("DisplayVersion") else None, kind="installed", ident=e.get("hive"))
+                 for e in rows if isinstance(e, dict) and e.get("DisplayName"))
+
+
+# netsh labels are translated; these are the English and Japanese ones.
+_WLAN_LABELS = {
+    "state": ("state", "状態"),
+    "auth": ("authentication", "認証"),
+    "cipher": ("cipher", "暗号"),
+}
+_CONNECTED = ("connected", "接続されました", "接続")
+
+
+def parse_netsh_wlan(text: str) -> list[dict[str, str]]:
+    """One dict per interface with keys state/auth/cipher (only those found)."""
+    interfaces: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    for line in text.splitlines():
+        m = re.match(r"^\s*([^:]+?)\s*:\s?(.*)$", line)
+        if not m:
+            continue
+        label, val = m.group(1).strip().lower(), m.group(2).strip()
+        if label in ("name", "名前"):
+            current = {}
+            interfaces.append(current)
+            continue
+        if current is None:
+            continue
+        for key, words in _WLAN_LABELS.items():
+            if label in words and key not in current:
+                current[key] = val
+    return interfaces
+
+
+def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
+    res = r.get("win.wlan")
+    if res is not None and res.error and ("not installed" in res.error or "status 1" in res.error):
+        return None  # no WLAN service or adapter: a wired PC
+    try:
+        text = value(r, "win.wlan", str)
+    except Missing as exc:
+        return Unknown(str(exc))
+    for iface in parse_netsh_wlan(text):
+        if iface.get("state", "").lower() in _CONNECTED and "auth" in iface:
+            return Wifi(True, classify_security(iface["auth"], iface.get("cipher")), iface["auth"])
+    return None
+
+
+_IR_OR_VIRTUAL = re.compile(r"\bIR\b|infrared|赤外線|virtual|仮想|obs-?camera|snap camera|manycam", re.I)
+
+
+def cameras(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
+    try:
+        rows = _as_list(_section(r, "Camera"))
+    except Missing as exc:
+        return Unknown(str(exc))
+    # Windows Hello IR sensors and virtual cameras cannot show the seeker's face to a counselor.
+    return tuple(sorted({str(d.get("FriendlyName")) for d in rows if d.get("FriendlyName")
+                         and str(d.get("Status", "OK")).upper() == "OK"
+                         and not _IR_OR_VIRTUAL.search(str(d["FriendlyName"]))}))
+
+
+_MIC_WORDS = re.compile(r"microphone|mic\b|マイク|line in|ライン入力|headset|ヘッドセット", re.I)
+
+
+def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
+    try:
+        rows = _as_list(_section(r, "AudioEndpoint"))
+    except Missing as exc:
+        return Unknown(str(exc))
+    out = set()
+    for d in rows:
+        name, inst = str(d.get("FriendlyName") or ""), str(d.get("InstanceId") or "").upper()
+        if str(d.get("Status", "OK")).upper() != "OK" or not name:
+            continue
+        # Capture endpoints' ids start {0.0.1.…}, render ones {0.0.0.…}: a locale-free test.
+        if "{0.0.1." in inst or (not inst and _MIC_WORDS.search(name)):
+            out.add(name)
+    return tuple(sorted(out))
+
+
+def collect(r: Mapping[str, ProbeResult]) -> Facts:
+    return Facts(platform="windows", os=os_info(r), firewalls=firewalls(r), antivirus=antivirus(r),
+                 software=software(r), processes=processes(r), wifi=wifi(r), cameras=cameras(r),
+                 microphones=microphones(r), endpoints=endpoints(r))

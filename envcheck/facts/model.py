@@ -1,0 +1,124 @@
+"""Typed facts: what the probes showed, platform differences already resolved.
+
+Any fact area may be `Unknown(reason)`: the probe failed, timed out, lacked
+rights or printed something unreadable. Unknown is never read as "off".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A fact that could not be determined, and why (one line, for people)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class OsInfo:
+    family: str
+    """"windows", "macos" or "linux"."""
+    name: str
+    """Human name as the OS calls itself, e.g. "Windows 11 Pro", "macOS 15.7.4", "Ubuntu 24.04.3 LTS"."""
+    product: str
+    """Windows: "Windows 10"/"Windows 11" (from the build, never ProductName); macOS: "macOS"; Linux: os-release ID."""
+    version: str | None
+    """Windows DisplayVersion ("23H2"); macOS ProductVersion ("15.7.4"); Linux VERSION_ID ("24.04"); None if absent."""
+    build: str | None = None
+    """Windows CurrentBuild ("22631"); macOS BuildVersion ("24G517")."""
+    revision: int | None = None
+    """Windows UBR, the cumulative-update revision (22631.<UBR>)."""
+    edition: str | None = None
+    """Windows EditionID ("Professional", "Core", "EnterpriseS")."""
+    id_like: tuple[str, ...] = ()
+    """Linux ID_LIKE."""
+
+
+@dataclass(frozen=True)
+class LinuxUpdates:
+    last_upgrade: datetime | None
+    """When packages were last upgraded (UTC), None if no record was found."""
+    pending_security: int | Unknown
+    """Security updates the local package cache knows are pending."""
+    lists_refreshed: datetime | None
+    """When the package lists were last refreshed (UTC); old lists hide pending updates."""
+
+
+@dataclass(frozen=True)
+class Firewall:
+    name: str
+    """"Windows Defender Firewall", "ufw", a third-party product's display name …"""
+    on: bool | None
+    """True when it filters incoming traffic on every profile; None when that could not be read."""
+    detail: tuple[tuple[str, bool | None], ...] = ()
+    """Per profile or per source states, e.g. (("domain", True), ("private", True), ("public", False))."""
+    note: str | None = None
+    """Why `on` is None, or how it was decided (e.g. "configuration and service, ruleset needs root")."""
+
+
+@dataclass(frozen=True)
+class AvProduct:
+    name: str
+    state: str
+    """"on", "off", "snoozed", "expired" or "unknown" (real-time protection as the OS reports it)."""
+    up_to_date: bool | None
+    """The OS's or product's own verdict on its definitions; None when not reported."""
+    definitions: datetime | None = None
+    """When the definitions were built or last updated (UTC), when known."""
+    threats: int | None = None
+    """Active threats the product reports; None when not reported."""
+    source: str = ""
+    """Where this came from: "wsc", "defender", "clamav", "xprotect"."""
+
+
+@dataclass(frozen=True)
+class Software:
+    name: str
+    """Display name: Windows DisplayName, macOS bundle name without .app, Linux package name."""
+    version: str | None
+    kind: str
+    """"installed" (Windows uninstall key), "app" (macOS bundle), "package", "flatpak" or "snap"."""
+    ident: str | None = None
+    """macOS bundle id, flatpak app id, or the Windows hive ("HKCU" for per-user installs)."""
+
+
+@dataclass(frozen=True)
+class Wifi:
+    connected: bool
+    security: str
+    """Normalised: "open", "wep", "wpa", "wpa2", "wpa3", "owe", "enterprise" or "unknown"."""
+    label: str = ""
+    """The OS's own word for it ("WPA2-Personal", "spairport_security_mode_none", "WPA1 WPA2")."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    host: str
+    port: int
+    ok: bool
+    ms: int | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    platform: str
+    os: OsInfo | Unknown
+    firewalls: tuple[Firewall, ...] | Unknown
+    antivirus: tuple[AvProduct, ...] | Unknown
+    software: tuple[Software, ...] | Unknown
+    processes: tuple[str, ...] | Unknown
+    wifi: Wifi | None | Unknown
+    """None: no Wi-Fi link in use (wired, or no Wi-Fi adapter)."""
+    cameras: tuple[str, ...] | Unknown
+    microphones: tuple[str, ...] | Unknown
+    linux_updates: LinuxUpdates | Unknown | None = None
+    """Linux only; None elsewhere."""
+    endpoints: tuple[Endpoint, ...] | Unknown | None = None
+    """None when offline (network checks skipped)."""
+    notes: tuple[str, ...] = field(default=())
+    """Per-source remarks worth showing support staff (e.g. "ufw status needs root")."""

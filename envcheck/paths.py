@@ -1,0 +1,16 @@
+"""Where envcheck's files are: the built-in rules (source tree, wheel or PyInstaller bundle)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def builtin_rules_dir() -> str:
+    """The rules/ folder shipped with this checker."""
+    bundle = getattr(sys, "_MEIPASS", None)  # PyInstaller one-file: data unpacked here
+    if bundle:
+        return os.path.join(bundle, "envcheck", "rules")
+    import envcheck.rules
+
+    return os.path.dirname(envcheck.rules.__file__)

@@ -1,0 +1,55 @@
+"""The one path from probes to a report: the CLI, the desktop window and the tests all call it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Protocol
+
+from envcheck import facts as facts_mod
+from envcheck.checks import Result, evaluate
+from envcheck.facts.model import Facts
+from envcheck.probes import ProbeResult
+from envcheck.report import build_report
+from envcheck.ruleset import Rules
+
+
+class Host(Protocol):
+    platform: str
+
+    def collect(self, progress: Callable[[str], None] | None = None) -> dict[str, ProbeResult]: ...
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    probes: dict[str, ProbeResult]
+    facts: Facts
+    results: list[Result]
+    report: dict
+    rules_stale: bool
+
+
+def rules_stale(rules: Rules, now: datetime) -> bool:
+    return now.date() > rules.as_of + timedelta(days=rules.stale_after_days)
+
+
+def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: str | None = None,
+              progress: Callable[[str], None] | None = None) -> CheckRun:
+    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    probes = host.collect(progress)
+    facts = facts_mod.collect(host.platform, probes)
+    results = evaluate(facts, rules, now)
+    report = build_report(results, rules, host.platform, now, seeker_no)
+    return CheckRun(probes, facts, results, report, rules_stale(rules, now))
+
+
+def live_host(rules: Rules, offline: bool):
+    """This machine's probes, plus the reachability probe for the rules' endpoints unless offline."""
+    from envcheck.probes import LiveHost, current_platform, specs_for
+    from envcheck.probes._common import reach_probe
+
+    platform = current_platform()
+    specs = specs_for(platform)
+    if not offline and rules.network_targets:
+        specs.append(reach_probe(list(rules.network_targets)))
+    return LiveHost(platform, offline=offline, specs=specs)

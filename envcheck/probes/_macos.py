@@ -1,0 +1,109 @@
+"""macOS probes: sw_vers, socketfilterfw, app bundles' Info.plist, XProtect, system_profiler -json."""
+
+from __future__ import annotations
+
+import json
+import os
+import plistlib
+from datetime import datetime, timezone
+
+from envcheck.errors import NotInstalled, ProbeError
+from envcheck.probes import ProbeSpec
+from envcheck.probes._run import read_bytes, run
+
+M = ("darwin",)
+APP_DIRS = ("/Applications", "/Applications/Utilities", os.path.expanduser("~/Applications"))
+PLIST_KEYS = ("CFBundleIdentifier", "CFBundleName", "CFBundleShortVersionString", "CFBundleVersion")
+XPROTECT_PLISTS = (
+    "/Library/Apple/System/Library/CoreServices/XProtect.bundle/Contents/Info.plist",
+    "/System/Library/CoreServices/XProtect.bundle/Contents/Info.plist",
+)
+
+
+def sw_vers() -> str:
+    # SYSTEM_VERSION_COMPAT=0: an interpreter built on an old SDK would otherwise see 10.16.
+    return run(["/usr/bin/sw_vers"], timeout=5, env={"SYSTEM_VERSION_COMPAT": "0"})
+
+
+def alf_state() -> str:
+    return run(["/usr/libexec/ApplicationFirewall/socketfilterfw", "--getglobalstate"], timeout=5)
+
+
+def _plist(path: str) -> dict:
+    try:
+        data = plistlib.loads(read_bytes(path, 4 * 1024 * 1024))
+    except (plistlib.InvalidFileException, ValueError, OverflowError) as exc:
+        raise ProbeError(f"{os.path.basename(path)} is not a readable property list") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def apps() -> list[dict]:
+    """Bundle id, name and versions of each .app in /Applications, its Utilities and ~/Applications."""
+    out = []
+    for base in APP_DIRS:
+        try:
+            names = sorted(os.listdir(base))
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith(".app"):
+                continue
+            try:
+                info = _plist(os.path.join(base, name, "Contents", "Info.plist"))
+            except ProbeError:
+                continue
+            entry = {"bundle": name}
+            entry.update({k: str(info[k]) for k in PLIST_KEYS if k in info})
+            out.append(entry)
+    return out
+
+
+def xprotect() -> dict:
+    for path in XPROTECT_PLISTS:
+        try:
+            info = _plist(path)
+        except NotInstalled:
+            continue
+        mtime = datetime.fromtimestamp(os.stat(path).st_mtime, timezone.utc)
+        return {"version": str(info.get("CFBundleShortVersionString", "")),
+                "modified": mtime.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    raise NotInstalled("XProtect.bundle was not found")
+
+
+def _profiler(data_type: str, timeout: float):
+    out = run(["/usr/sbin/system_profiler", "-json", "-detailLevel", "mini", data_type], timeout=timeout)
+    try:
+        return json.loads(out)
+    except json.JSONDecodeError as exc:
+        raise ProbeError(f"system_profiler {data_type} did not print JSON ({exc.msg})") from exc
+
+
+def install_history() -> list[dict]:
+    """Only the OS and XProtect entries of the install history (never the whole software list)."""
+    doc = _profiler("SPInstallHistoryDataType", 30)
+    keep = ("macos", "mac os", "xprotect", "security", "background task", "rapid security")
+    rows = doc.get("SPInstallHistoryDataType", []) if isinstance(doc, dict) else []
+    return [{k: r.get(k) for k in ("_name", "install_date", "install_version", "package_source")}
+            for r in rows if isinstance(r, dict) and any(w in str(r.get("_name", "")).lower() for w in keep)]
+
+
+PROBES = [
+    ProbeSpec("mac.sw_vers", M, 5, sw_vers, "/usr/bin/sw_vers (SYSTEM_VERSION_COMPAT=0), verbatim",
+              spawns=("sw_vers",)),
+    ProbeSpec("mac.alf", M, 5, alf_state, "/usr/libexec/ApplicationFirewall/socketfilterfw --getglobalstate, verbatim",
+              spawns=("socketfilterfw",)),
+    ProbeSpec("mac.apps", M, 10, apps,
+              "Contents/Info.plist of each *.app in /Applications, /Applications/Utilities, ~/Applications: "
+              + ", ".join(PLIST_KEYS)),
+    ProbeSpec("mac.xprotect", M, 3, xprotect,
+              "XProtect.bundle/Contents/Info.plist CFBundleShortVersionString and the file's modification time"),
+    ProbeSpec("mac.sp_camera", M, 20, lambda: _profiler("SPCameraDataType", 20),
+              "system_profiler -json SPCameraDataType", spawns=("system_profiler",)),
+    ProbeSpec("mac.sp_audio", M, 20, lambda: _profiler("SPAudioDataType", 20),
+              "system_profiler -json SPAudioDataType", spawns=("system_profiler",)),
+    ProbeSpec("mac.sp_airport", M, 20, lambda: _profiler("SPAirPortDataType", 20),
+              "system_profiler -json SPAirPortDataType", spawns=("system_profiler",)),
+    ProbeSpec("mac.install_history", M, 31, install_history,
+              "system_profiler -json SPInstallHistoryDataType, only entries naming macOS, XProtect or security",
+              spawns=("system_profiler",)),
+]

@@ -1,0 +1,157 @@
+"""Windows probes: the registry through winreg, and everything CIM in ONE PowerShell process.
+
+PowerShell takes 0.5-3 s to start, so all CIM/WMI facts are gathered by one
+script that prints one JSON document; each query inside it is wrapped so one
+failing cmdlet (Get-MpComputerStatus under a third-party antivirus) cannot
+spoil the others.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from envcheck.errors import NotInstalled, ProbeError
+from envcheck.probes import ProbeSpec
+from envcheck.probes._run import run
+
+W = ("windows",)
+
+CURRENT_VERSION = r"SOFTWARE\Microsoft\Windows NT\CurrentVersion"
+CV_VALUES = ("ProductName", "CurrentBuild", "CurrentBuildNumber", "UBR", "DisplayVersion", "ReleaseId",
+             "EditionID", "InstallationType")
+UNINSTALL = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall"
+FIREWALL_LOCAL = r"SYSTEM\CurrentControlSet\Services\SharedAccess\Parameters\FirewallPolicy"
+FIREWALL_GPO = r"SOFTWARE\Policies\Microsoft\WindowsFirewall"
+
+
+def _values(hive, path: str, names, view: int = 0) -> dict:
+    import winreg
+
+    out = {}
+    try:
+        with winreg.OpenKey(hive, path, 0, winreg.KEY_READ | view) as key:
+            for name in names:
+                try:
+                    out[name] = winreg.QueryValueEx(key, name)[0]
+                except OSError:
+                    continue
+    except FileNotFoundError:
+        return {}
+    except PermissionError as exc:
+        from envcheck.errors import AccessDenied
+        raise AccessDenied(f"not allowed to read {path}") from exc
+    return {k: v for k, v in out.items() if isinstance(v, (str, int))}
+
+
+def current_version() -> dict:
+    import winreg
+
+    values = _values(winreg.HKEY_LOCAL_MACHINE, CURRENT_VERSION, CV_VALUES, winreg.KEY_WOW64_64KEY)
+    if not values:
+        raise NotInstalled(rf"HKLM\{CURRENT_VERSION} is missing")
+    return values
+
+
+def uninstall_entries() -> list[dict]:
+    """DisplayName/DisplayVersion/Publisher of every uninstall key (machine 64/32-bit and this user)."""
+    import winreg
+
+    views = [
+        ("HKLM", winreg.HKEY_LOCAL_MACHINE, winreg.KEY_WOW64_64KEY),
+        ("HKLM-WOW6432Node", winreg.HKEY_LOCAL_MACHINE, winreg.KEY_WOW64_32KEY),
+        ("HKCU", winreg.HKEY_CURRENT_USER, 0),
+    ]
+    out = []
+    for hive_name, hive, view in views:
+        try:
+            root = winreg.OpenKey(hive, UNINSTALL, 0, winreg.KEY_READ | view)
+        except OSError:
+            continue
+        with root:
+            i = 0
+            while True:
+                try:
+                    sub = winreg.EnumKey(root, i)
+                except OSError:
+                    break
+                i += 1
+                v = _values(hive, UNINSTALL + "\\" + sub, ("DisplayName", "DisplayVersion", "Publisher"), view)
+                if v.get("DisplayName"):
+                    out.append({"hive": hive_name, "DisplayName": v["DisplayName"],
+                                "DisplayVersion": v.get("DisplayVersion"), "Publisher": v.get("Publisher")})
+    return out
+
+
+def firewall_policy() -> dict:
+    """EnableFirewall per profile: local store (Private = StandardProfile) and group-policy override."""
+    import winreg
+
+    hk = winreg.HKEY_LOCAL_MACHINE
+    local = {p: _values(hk, f"{FIREWALL_LOCAL}\\{p}", ("EnableFirewall",)).get("EnableFirewall")
+             for p in ("DomainProfile", "StandardProfile", "PublicProfile")}
+    gpo = {p: _values(hk, f"{FIREWALL_GPO}\\{p}", ("EnableFirewall",)).get("EnableFirewall")
+           for p in ("DomainProfile", "PrivateProfile", "PublicProfile")}
+    return {"local": local, "gpo": gpo}
+
+
+# Each section is independent: an error becomes {"error": "..."} for that key only.
+SECURITY_SCRIPT = r"""
+$ErrorActionPreference = 'Stop'
+[Console]::OutputEncoding = [Text.Encoding]::UTF8
+function Try-Get([scriptblock]$b) { try { & $b } catch { @{ error = $_.Exception.Message } } }
+$r = [ordered]@{}
+$r.AntiVirusProduct = Try-Get { @(Get-CimInstance -Namespace root/SecurityCenter2 -ClassName AntiVirusProduct |
+    Select-Object displayName, productState, timestamp) }
+$r.FirewallProduct = Try-Get { @(Get-CimInstance -Namespace root/SecurityCenter2 -ClassName FirewallProduct |
+    Select-Object displayName, productState, timestamp) }
+$r.MpComputerStatus = Try-Get { Get-MpComputerStatus | Select-Object AMRunningMode, AMServiceEnabled,
+    AntivirusEnabled, RealTimeProtectionEnabled, AntivirusSignatureAge, DefenderSignaturesOutOfDate,
+    @{n='AntivirusSignatureLastUpdated'; e={ if ($_.AntivirusSignatureLastUpdated) { $_.AntivirusSignatureLastUpdated.ToUniversalTime().ToString('o') } }},
+    AntivirusSignatureVersion }
+$r.MpThreat = Try-Get { @(Get-MpThreat | Where-Object { $_.IsActive } |
+    Select-Object ThreatName, IsActive) }
+$r.NetFirewallProfile = Try-Get { @(Get-NetFirewallProfile -PolicyStore ActiveStore | Select-Object Name,
+    @{n='Enabled'; e={ [bool]$_.Enabled }}) }
+$r.Camera = Try-Get { @(Get-PnpDevice -Class Camera,Image -PresentOnly | Select-Object FriendlyName, Status, Class) }
+$r.AudioEndpoint = Try-Get { @(Get-PnpDevice -Class AudioEndpoint -PresentOnly |
+    Select-Object FriendlyName, Status, InstanceId) }
+$r.HotFix = Try-Get { @(Get-CimInstance -ClassName Win32_QuickFixEngineering | Select-Object HotFixID,
+    @{n='InstalledOn'; e={ if ($_.InstalledOn) { $_.InstalledOn.ToString('yyyy-MM-dd') } }}) }
+$r | ConvertTo-Json -Depth 4 -Compress
+"""
+
+
+def security() -> dict:
+    exe = os.path.join(os.environ.get("SystemRoot", r"C:\Windows"),
+                       r"System32\WindowsPowerShell\v1.0\powershell.exe")
+    out = run([exe, "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-Command", SECURITY_SCRIPT],
+              timeout=60)
+    try:
+        doc = json.loads(out.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise ProbeError(f"PowerShell printed something that is not JSON ({exc.msg})") from exc
+    if not isinstance(doc, dict):
+        raise ProbeError("PowerShell printed JSON that is not an object")
+    return doc
+
+
+def wlan_interfaces() -> str:
+    return run(["netsh", "wlan", "show", "interfaces"], timeout=10)
+
+
+PROBES = [
+    ProbeSpec("win.current_version", W, 3, current_version,
+              rf"registry HKLM\{CURRENT_VERSION}: " + ", ".join(CV_VALUES)),
+    ProbeSpec("win.uninstall", W, 10, uninstall_entries,
+              rf"registry HKLM\{UNINSTALL}, the same under WOW6432Node, and HKCU\{UNINSTALL}: "
+              "DisplayName, DisplayVersion, Publisher"),
+    ProbeSpec("win.firewall_policy", W, 3, firewall_policy,
+              rf"registry HKLM\{FIREWALL_LOCAL}\{{Domain,Standard,Public}}Profile\EnableFirewall and "
+              rf"HKLM\{FIREWALL_GPO}\{{Domain,Private,Public}}Profile\EnableFirewall"),
+    ProbeSpec("win.security", W, 61, security,
+              "one powershell.exe: SecurityCenter2 AntiVirusProduct and FirewallProduct, Get-MpComputerStatus, "
+              "Get-MpThreat, Get-NetFirewallProfile, Get-PnpDevice Camera/Image/AudioEndpoint, "
+              "Win32_QuickFixEngineering, as one JSON document", spawns=("powershell.exe",)),
+    ProbeSpec("win.wlan", W, 11, wlan_interfaces, "netsh wlan show interfaces", spawns=("netsh",)),
+]

@@ -1,0 +1,318 @@
+"""Load and validate the rules set (rules/*.toml) into frozen, inert data.
+
+Every file is checked when loaded: an unknown key, a wrong type, a bad regular
+expression, an unparsable version or a check id the engine does not know is a
+RuleError naming the file and the key. Nothing is evaluated here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from packaging.version import InvalidVersion, Version
+
+from envcheck.errors import RuleError
+
+CHECK_IDS = (
+    "os.supported", "os.patched", "firewall.enabled", "p2p.absent", "antivirus.active", "antivirus.updated",
+    "zoom.installed", "zoom.updated", "browser.updated", "network.wifi", "network.reachable",
+    "device.camera", "device.microphone", "recording.absent",
+)
+FILES = ("policy.toml", "texts.toml", "software.toml", "lifecycle.toml", "updates.toml", "minimums.toml")
+PLATFORMS = ("windows", "darwin", "linux")
+
+
+@dataclass(frozen=True)
+class Text:
+    ja: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class Message:
+    summary: Text
+    remedy: Text | None
+    links: tuple[tuple[str, str], ...]
+    """(platform or "any", URL): a settings page or download page that fixes it."""
+
+    def link(self, platform: str) -> str | None:
+        d = dict(self.links)
+        return d.get(platform) or d.get("any")
+
+
+@dataclass(frozen=True)
+class CheckRule:
+    id: str
+    article: str
+    severity: str
+    """"required" (a failure fails the report) or "advisory" (a failure is shown as a warning)."""
+    title: Text
+    why: Text
+    messages: tuple[tuple[str, Message], ...]
+
+    def message(self, code: str) -> Message | None:
+        return dict(self.messages).get(code)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """How to recognise one product; names are compared case-insensitively and exactly."""
+
+    name: str
+    platforms: tuple[str, ...]
+    process_names: frozenset[str]
+    app_patterns: tuple[re.Pattern, ...]
+    package_names: frozenset[str]
+    bundle_ids: frozenset[str]
+    minimum_version: Version | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    version: str
+    as_of: date
+    stale_after_days: int
+    report_valid_days: int
+    thresholds: tuple[tuple[str, int], ...]
+    checks: tuple[tuple[str, CheckRule], ...]
+    edition_families: tuple[tuple[str, str], ...]
+    windows_lifecycle: tuple[dict, ...]
+    macos_lifecycle: tuple[dict, ...]
+    linux_lifecycle: tuple[dict, ...]
+    windows_updates: tuple[dict, ...]
+    macos_releases: tuple[dict, ...]
+    p2p: tuple[Signature, ...]
+    recording: tuple[Signature, ...]
+    antivirus: tuple[Signature, ...]
+    browsers: tuple[Signature, ...]
+    zoom: Signature
+    zoom_minimums: tuple[tuple[str, Version], ...]
+    """(platform or "any", minimum Zoom version)."""
+    browser_minimums: tuple[tuple[str, Version, Version | None], ...]
+    """(browser name, minimum version, minimum for its extended-support line or None)."""
+    network_targets: tuple[tuple[str, str, int], ...]
+    source: str
+
+    def threshold(self, name: str) -> int:
+        return dict(self.thresholds)[name]
+
+    def zoom_minimum(self, platform: str) -> Version:
+        d = dict(self.zoom_minimums)
+        return d.get(platform) or d["any"]
+
+    def check(self, check_id: str) -> CheckRule:
+        return dict(self.checks)[check_id]
+
+
+class _File:
+    """Typed access to one parsed TOML file; every error names the file and key."""
+
+    def __init__(self, name: str, data: dict):
+        self.name = name
+        self.data = data
+
+    def fail(self, key: str, reason: str):
+        raise RuleError(self.name, key, reason)
+
+    def get(self, table: dict, key: str, where: str, kind, required: bool = True, default=None):
+        if key not in table:
+            if required:
+                self.fail(f"{where}.{key}".lstrip("."), "missing")
+            return default
+        v = table[key]
+        if kind is int and isinstance(v, bool) or not isinstance(v, kind):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            self.fail(f"{where}.{key}".lstrip("."), f"expected {names}, got {type(v).__name__}")
+        return v
+
+    def only(self, table: dict, allowed: set[str], where: str):
+        extra = set(table) - allowed
+        if extra:
+            self.fail(f"{where}.{sorted(extra)[0]}".lstrip("."), "unknown key")
+
+
+def _text(f: _File, table: Any, where: str) -> Text:
+    if not isinstance(table, dict):
+        f.fail(where, "expected a table with ja and en")
+    f.only(table, {"ja", "en"}, where)
+    ja, en = f.get(table, "ja", where, str), f.get(table, "en", where, str)
+    if not ja.strip() or not en.strip():
+        f.fail(where, "text must not be empty")
+    return Text(ja, en)
+
+
+def _version(f: _File, text: str, where: str) -> Version:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        f.fail(where, f"{text!r} is not a version")
+
+
+def _signature(f: _File, t: dict, where: str) -> Signature:
+    f.only(t, {"name", "platforms", "process_names", "app_patterns", "package_names", "bundle_ids",
+               "minimum_version", "note", "source"}, where)
+    plats = tuple(f.get(t, "platforms", where, list, False, list(PLATFORMS)))
+    for p in plats:
+        if p not in PLATFORMS:
+            f.fail(f"{where}.platforms", f"unknown platform {p!r}")
+    pats = []
+    for i, pat in enumerate(f.get(t, "app_patterns", where, list, False, [])):
+        try:
+            pats.append(re.compile(pat, re.I))
+        except (re.error, TypeError) as exc:
+            f.fail(f"{where}.app_patterns[{i}]", f"bad regular expression: {exc}")
+    lower = lambda key: frozenset(str(x).lower() for x in f.get(t, key, where, list, False, []))  # noqa: E731
+    mv = f.get(t, "minimum_version", where, str, False)
+    sig = Signature(name=f.get(t, "name", where, str), platforms=plats, process_names=lower("process_names"),
+                    app_patterns=tuple(pats), package_names=lower("package_names"), bundle_ids=lower("bundle_ids"),
+                    minimum_version=_version(f, mv, f"{where}.minimum_version") if mv else None)
+    if not (sig.process_names or sig.app_patterns or sig.package_names or sig.bundle_ids):
+        f.fail(where, "a signature must name at least one process, app pattern, package or bundle id")
+    return sig
+
+
+def _rows(f: _File, key: str, fields: dict[str, type], optional: dict[str, type]) -> tuple[dict, ...]:
+    rows = f.get(f.data, key, "", list, False, [])
+    out = []
+    for i, row in enumerate(rows):
+        where = f"{key}[{i}]"
+        if not isinstance(row, dict):
+            f.fail(where, "expected a table")
+        f.only(row, set(fields) | set(optional) | {"source", "note"}, where)
+        for k, kind in fields.items():
+            f.get(row, k, where, kind)
+        for k, kind in optional.items():
+            f.get(row, k, where, kind, False)
+        out.append(dict(row))
+    return tuple(out)
+
+
+def _linux_rows(f: _File) -> tuple[dict, ...]:
+    rows = _rows(f, "linux", {"distro": str, "version": str, "name": str},
+                 {"end": date, "match": str, "released": date, "lts_end": date, "rolling": bool})
+    for i, r in enumerate(rows):
+        if r.get("match", "exact") not in ("exact", "major", "any"):
+            f.fail(f"linux[{i}].match", "must be exact, major or any")
+    return rows
+
+
+def _load_file(directory: str, name: str) -> _File:
+    path = os.path.join(directory, name)
+    try:
+        with open(path, "rb") as fh:
+            return _File(name, tomllib.load(fh))
+    except FileNotFoundError:
+        raise RuleError(name, "(file)", f"missing from {directory}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(name, "(syntax)", str(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(name, "(file)", f"unreadable: {exc}") from None
+
+
+def load_rules(directory: str | None = None) -> Rules:
+    """Load and validate every rules file in `directory` (default: the built-in set)."""
+    if directory is None:
+        from envcheck.paths import builtin_rules_dir
+        directory = builtin_rules_dir()
+    if not os.path.isdir(directory):
+        raise RuleError(str(directory), "(directory)", "not a folder")
+    f = {n: _load_file(directory, n) for n in FILES}
+    pol, txt, sw, lc, up, mn = (f[n] for n in FILES)
+
+    rs = pol.get(pol.data, "ruleset", "", dict)
+    pol.only(rs, {"version", "as_of", "stale_after_days", "report_valid_days"}, "ruleset")
+    thresholds = pol.get(pol.data, "thresholds", "", dict)
+    for k in thresholds:
+        pol.get(thresholds, k, "thresholds", int)
+    for need in ("eos_warn_days", "patch_grace_days", "linux_max_upgrade_age_days", "linux_max_lists_age_days",
+                 "max_definitions_age_days"):
+        pol.get(thresholds, need, "thresholds", int)
+    meta = pol.get(pol.data, "checks", "", dict)
+    texts = txt.get(txt.data, "checks", "", dict)
+    checks = []
+    for cid in list(meta) + [t for t in texts if t not in meta]:
+        if cid not in CHECK_IDS:
+            (pol if cid in meta else txt).fail(f"checks.{cid}", "unknown check id")
+    for cid in CHECK_IDS:
+        m = pol.get(meta, cid, "checks", dict)
+        pol.only(m, {"article", "severity"}, f"checks.{cid}")
+        sev = pol.get(m, "severity", f"checks.{cid}", str)
+        if sev not in ("required", "advisory"):
+            pol.fail(f"checks.{cid}.severity", "must be 'required' or 'advisory'")
+        t = txt.get(texts, cid, "checks", dict)
+        w = f"checks.{cid}"
+        txt.only(t, {"title", "why", "messages"}, w)
+        msgs = []
+        for code, mt in txt.get(t, "messages", w, dict).items():
+            mw = f"{w}.messages.{code}"
+            if not isinstance(mt, dict):
+                txt.fail(mw, "expected a table")
+            txt.only(mt, {"summary", "remedy", "links"}, mw)
+            links = txt.get(mt, "links", mw, dict, False, {})
+            for plat, url in links.items():
+                if plat not in (*PLATFORMS, "any") or not isinstance(url, str):
+                    txt.fail(f"{mw}.links.{plat}", "expected windows/darwin/linux/any = URL")
+            msgs.append((code, Message(_text(txt, mt.get("summary"), f"{mw}.summary"),
+                                       _text(txt, mt["remedy"], f"{mw}.remedy") if "remedy" in mt else None,
+                                       tuple(sorted(links.items())))))
+        checks.append((cid, CheckRule(cid, pol.get(m, "article", w, str), sev, _text(txt, t.get("title"), f"{w}.title"),
+                                      _text(txt, t.get("why"), f"{w}.why"), tuple(msgs))))
+
+    targets = []
+    for i, tg in enumerate(pol.get(pol.data.get("network", {}), "targets", "network", list, False, [])):
+        pol.only(tg, {"name", "host", "port"}, f"network.targets[{i}]")
+        targets.append((pol.get(tg, "name", f"network.targets[{i}]", str),
+                        pol.get(tg, "host", f"network.targets[{i}]", str),
+                        pol.get(tg, "port", f"network.targets[{i}]", int)))
+
+    fam = lc.get(lc.data, "windows_edition_families", "", dict)
+    families = tuple((str(ed).lower(), family) for family in fam if family not in ("source", "note")
+                     for ed in lc.get(fam, family, "windows_edition_families", list))
+    zoom = sw.get(sw.data, "zoom", "", dict)
+    zt = mn.get(mn.data, "zoom", "", dict)
+    mn.only(zt, {"minimum_version", "minimum_windows", "minimum_darwin", "minimum_linux", "effective", "source"}, "zoom")
+    zoom_min = tuple((plat, _version(mn, mn.get(zt, key, "zoom", str), f"zoom.{key}"))
+                     for plat, key in (("any", "minimum_version"), *((p, f"minimum_{p}") for p in PLATFORMS))
+                     if key in zt or plat == "any")
+    browser_min = tuple(
+        (b["name"], _version(mn, b["minimum_version"], f"browser[{i}].minimum_version"),
+         _version(mn, b["esr_minimum_version"], f"browser[{i}].esr_minimum_version")
+         if "esr_minimum_version" in b else None)
+        for i, b in enumerate(_rows(mn, "browser", {"name": str, "minimum_version": str},
+                                    {"released": date, "esr_minimum_version": str})))
+    browsers = tuple(_signature(sw, b, f"browser[{i}]") for i, b in enumerate(sw.get(sw.data, "browser", "", list)))
+    for name, _, _ in browser_min:
+        if name not in {b.name for b in browsers}:
+            mn.fail(f"browser.{name}", "no browser of that name in software.toml")
+
+    as_of = pol.get(rs, "as_of", "ruleset", date)
+    return Rules(
+        version=pol.get(rs, "version", "ruleset", str), as_of=as_of,
+        stale_after_days=pol.get(rs, "stale_after_days", "ruleset", int),
+        report_valid_days=pol.get(rs, "report_valid_days", "ruleset", int),
+        thresholds=tuple(sorted(thresholds.items())), checks=tuple(checks), edition_families=families,
+        windows_lifecycle=_rows(lc, "windows", {"product": str, "version": str, "build": int, "family": str,
+                                                "released": date, "end": date}, {}),
+        macos_lifecycle=_rows(lc, "macos", {"major": str, "name": str, "released": date},
+                              {"end": date, "last_security_fixes": date}),
+        linux_lifecycle=_linux_rows(lc),
+        windows_updates=_rows(up, "windows_update", {"build": int, "revision": int, "released": date},
+                              {"kb": str, "kind": str}),
+        macos_releases=_rows(up, "macos_release", {"version": str, "released": date}, {"security": bool}),
+        p2p=tuple(_signature(sw, s, f"p2p[{i}]") for i, s in enumerate(sw.get(sw.data, "p2p", "", list))),
+        recording=tuple(_signature(sw, s, f"recording[{i}]")
+                        for i, s in enumerate(sw.get(sw.data, "recording", "", list))),
+        antivirus=tuple(_signature(sw, s, f"antivirus[{i}]")
+                        for i, s in enumerate(sw.get(sw.data, "antivirus", "", list))),
+        browsers=browsers, browser_minimums=browser_min,
+        zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
+        network_targets=tuple(targets), source=os.path.abspath(directory),
+    )
