@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=("ja", "en"), help="language of the output (default: from the locale)")
     c.add_argument("--seeker-no", metavar="N", help="job-seeker number, e.g. 01234-12345678")
     c.add_argument("--offline", action="store_true", help="do not touch the network (network checks skipped)")
+    c.add_argument("--explain-data", action="store_true",
+                   help="list every field the report would send and why, then exit")
+
+    v = sub.add_parser("verify", help="check a report's signature and format")
+    v.add_argument("file", metavar="FILE", help="report file, or - for standard input")
 
     s = sub.add_parser("snapshot", help="record every probe's raw value (support bundle)")
     s.add_argument("--out", metavar="FILE", required=True)
@@ -85,6 +90,11 @@ def cmd_check(args) -> ExitStatus:
     from envcheck.pipeline import live_host, run_check
     from envcheck.seeker import normalize_seeker_no
 
+    if args.explain_data:
+        from envcheck.explain import explain
+        sys.stdout.write(explain(args.lang or default_lang()))
+        return ExitStatus.PASS
+
     seeker = normalize_seeker_no(args.seeker_no) if args.seeker_no is not None else None
     now = _now(args.now)
     rules = _load_rules(args)
@@ -95,6 +105,10 @@ def cmd_check(args) -> ExitStatus:
         host = live_host(rules, offline=args.offline)
     run = run_check(host, rules, now=now, seeker_no=seeker)
     report = run.report
+    if args.out or args.json:
+        # Only a report that leaves this process is signed: crypto stays off the plain offline path.
+        from envcheck.signing import load_or_create_key, sign_report
+        report = sign_report(report, load_or_create_key())
     if args.out:
         from envcheck.files import write_atomic
         write_atomic(args.out, (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
@@ -109,12 +123,35 @@ def cmd_check(args) -> ExitStatus:
 def cmd_snapshot(args) -> ExitStatus:
     from envcheck.files import write_atomic
     from envcheck.pipeline import live_host
+    from envcheck.privacy import Identity, scrub_snapshot
     from envcheck.probes import make_snapshot
 
-    host = live_host(_load_rules(args), offline=args.offline)
-    snap = make_snapshot(host.platform, host.collect())
+    rules = _load_rules(args)
+    host = live_host(rules, offline=args.offline)
+    snap = scrub_snapshot(make_snapshot(host.platform, host.collect()), rules, Identity.of_this_machine())
     write_atomic(args.out, (json.dumps(snap, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-    print(f"snapshot written to {args.out} ({len(snap['probes'])} probes)")
+    print(f"snapshot written to {args.out} ({len(snap['probes'])} probes; personal data removed, "
+          "see its \"privacy\" field)")
+    return ExitStatus.PASS
+
+
+def cmd_verify(args) -> ExitStatus:
+    """0 valid, 1 invalid (with the reason), 2 unreadable."""
+    from envcheck.reportschema import InvalidReport
+    from envcheck.signing import verify_report
+
+    text = _read(args.file)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{args.file} is not JSON ({exc.msg}, line {exc.lineno})") from None
+    try:
+        v = verify_report(doc)
+    except InvalidReport as exc:
+        print(f"INVALID: {exc.diagnostics()}")
+        return ExitStatus.FAIL
+    print(f"VALID: report {v.report_id} signed by device key {v.key_id}, created {v.created_at}, "
+          f"verdict {v.verdict}, seeker {v.seeker_no or '-'}")
     return ExitStatus.PASS
 
 
@@ -128,7 +165,7 @@ def _read(path: str) -> str:
         raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot}
+COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "verify": cmd_verify}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,3 +14,13 @@ def builtin_rules_dir() -> str:
     import envcheck.rules
 
     return os.path.dirname(envcheck.rules.__file__)
+
+
+def data_dir() -> str:
+    """The user's envcheck data folder (device key, outbox, rules cache); ENVCHECK_HOME overrides it."""
+    override = os.environ.get("ENVCHECK_HOME")
+    if override:
+        return override
+    from platformdirs import user_data_dir
+
+    return user_data_dir("envcheck", appauthor=False)

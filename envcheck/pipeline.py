@@ -39,7 +39,10 @@ def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: 
     probes = host.collect(progress)
     facts = facts_mod.collect(host.platform, probes)
     results = evaluate(facts, rules, now)
-    report = build_report(results, rules, host.platform, now, seeker_no)
+    from envcheck.privacy import Identity, scrub_report
+
+    # Evidence holds only facts, but probe errors can quote paths or names: remove this machine's identity.
+    report = scrub_report(build_report(results, rules, host.platform, now, seeker_no), Identity.of_this_machine())
     return CheckRun(probes, facts, results, report, rules_stale(rules, now))
 
 

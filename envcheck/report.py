@@ -10,7 +10,7 @@ from envcheck import __version__
 from envcheck.checks import Result, verdict
 from envcheck.ruleset import Rules
 
-REPORT_FORMAT = "envcheck.report/1"
+from envcheck.reportschema import REPORT_FORMAT
 
 
 class _Defaults(dict):

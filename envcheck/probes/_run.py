@@ -61,7 +61,7 @@ def run(args: list[str], timeout: float, ok_codes: tuple[int, ...] = (0,),
         err = _decode(proc.stderr[:4096]).strip()
         first = err.splitlines()[0] if err else (out.strip().splitlines() or [""])[0]
         if "root" in first.lower() or "authoriz" in first.lower() or "permission" in first.lower():
-            raise AccessDenied(f"{os.path.basename(args[0])} needs administrator rights: {first[:160]}")
+            raise AccessDenied(f"{os.path.basename(args[0])} needs administrator rights")
         raise ProbeError(f"{os.path.basename(args[0])} exited with status {proc.returncode}: {first[:160]}")
     return out
 

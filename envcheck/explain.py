@@ -1,0 +1,52 @@
+"""What a report sends, field by field, and why (shown before consent: `check --explain-data`)."""
+
+from __future__ import annotations
+
+FIELDS = [
+    ("format, report_id, created_at",
+     "報告書の形式、報告書ごとの番号、作成日時。同じ報告書の二重送信や古い報告書の使い回しを防ぎます。",
+     "Format, a number unique to this report, and when it was made: stops double sending and reuse of old reports."),
+    ("checker.version, rules_version, rules_as_of, platform",
+     "チェックしたプログラムと判定表の版、OSの種類（Windows/Mac/Linux）。判定の根拠を示します。",
+     "Versions of the checker and its rules, and the kind of OS (Windows/Mac/Linux): what the result is based on."),
+    ("seeker_no",
+     "入力された場合のみ、求職番号。どなたの報告書かをハローワークが確認するためです。",
+     "Your job-seeker number, only if you entered it: so the office knows whose report it is."),
+    ("verdict, checks[].status, summary, remedy",
+     "全体の結果と項目ごとの結果（合格・不合格など）、その説明と直し方。",
+     "The overall result and each item's result (pass, fail …) with its explanation and fix."),
+    ("checks[].evidence",
+     "判定に使った事実だけ：OSの名前・バージョン・更新番号、ファイアウォールとウイルス対策の状態と日付、"
+     "Zoomとブラウザのバージョン、規約に関係するソフト（ファイル共有・録画）が見つかった場合のその名前、"
+     "Wi-Fiの暗号化方式（ネットワーク名は送りません）、カメラとマイクの台数と機種名、接続確認の結果。",
+     "Only the facts each result was decided from: OS name, version and update level; firewall and antivirus "
+     "state and dates; Zoom and browser versions; the names of file-sharing or recording programs if any were "
+     "found; how the Wi-Fi is encrypted (never its name); how many cameras and microphones and their models; "
+     "whether the services answered."),
+    ("diagnostics",
+     "接続の診断結果（接続にかかった時間、ポートが通るか、プロキシやTLSの検査の有無）。接続の問題を調べるためです。",
+     "Connection diagnostics (timings, which ports pass, whether a proxy or TLS inspection is in the way): to "
+     "find out why a session cannot connect."),
+    ("signature",
+     "この端末だけが持つ鍵による電子署名と、その公開鍵。途中で書き換えられていないこと、前回と同じ端末であることを示します。",
+     "An electronic signature by a key only this device holds, and its public key: shows the report was not "
+     "changed on the way and comes from the same device as before."),
+]
+
+NOT_SENT = (
+    "送らないもの：お名前、ユーザー名、コンピューター名、フォルダーの場所、IPアドレス、MACアドレス、Wi-Fiのネットワーク名、"
+    "インストールされているソフトの一覧（規約に関係するもの以外）、ファイルの中身。",
+    "Never sent: your name, user name, computer name, folder locations, IP or MAC addresses, Wi-Fi network "
+    "names, the list of your software (except programs the rules are about), or any file's contents.",
+)
+
+
+def explain(lang: str) -> str:
+    ja = lang == "ja"
+    head = ("送信される報告書の内容（項目と理由）:" if ja else "What the report contains, and why:")
+    lines = [head, ""]
+    for field, text_ja, text_en in FIELDS:
+        lines.append(f"- {field}")
+        lines.append(f"    {text_ja if ja else text_en}")
+    lines += ["", NOT_SENT[0] if ja else NOT_SENT[1]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,134 @@
+"""Validate the shape of a report (envcheck.report/1) before anything trusts it.
+
+Pure and dependency-free: the intake service runs it on attacker-controlled
+uploads before verifying the signature, so every limit here is explicit.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from envcheck.errors import EnvcheckError
+from envcheck.ruleset import CHECK_IDS
+
+REPORT_FORMAT = "envcheck.report/1"
+STATUSES = ("pass", "warn", "fail", "unknown", "skipped")
+VERDICTS = ("pass", "fail", "incomplete")
+PLATFORMS = ("windows", "darwin", "linux")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_SEEKER = re.compile(r"^\d{5}-\d{8}$")
+_B64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
+MAX_DEPTH = 12
+MAX_STRING = 4096
+
+
+class InvalidReport(EnvcheckError):
+    """The document is not a valid, signed envcheck report (the reason says which part)."""
+
+
+def _fail(where: str, why: str):
+    raise InvalidReport(f"{where}: {why}")
+
+
+def _walk(node, path: str, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        _fail(path, f"nested deeper than {MAX_DEPTH} levels")
+    if isinstance(node, float):
+        _fail(path, "floats are not allowed in a report")
+    if isinstance(node, str) and len(node) > MAX_STRING:
+        _fail(path, f"text longer than {MAX_STRING} characters")
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if not isinstance(k, str):
+                _fail(path, "object keys must be text")
+            _walk(v, f"{path}.{k}", depth + 1)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            _walk(v, f"{path}[{i}]", depth + 1)
+
+
+def _text(obj, key: str, where: str) -> str:
+    v = obj.get(key) if isinstance(obj, dict) else None
+    if not isinstance(v, str):
+        _fail(f"{where}.{key}", "missing or not text")
+    return v
+
+
+def _lang(obj, key: str, where: str) -> None:
+    v = obj.get(key)
+    if not isinstance(v, dict):
+        _fail(f"{where}.{key}", "missing or not an object with ja and en")
+    _text(v, "ja", f"{where}.{key}")
+    _text(v, "en", f"{where}.{key}")
+
+
+def validate_report(doc: object, require_signature: bool = True) -> None:
+    """Raise InvalidReport naming the first field that is wrong; return None when the shape is right."""
+    if not isinstance(doc, dict):
+        _fail("report", "not a JSON object")
+    if doc.get("format") != REPORT_FORMAT:
+        _fail("format", f"unknown format {str(doc.get('format'))[:40]!r}, expected {REPORT_FORMAT!r}")
+    _walk(doc, "$", 0)
+    if not _UUID.match(_text(doc, "report_id", "report")):
+        _fail("report_id", "not a lowercase UUID")
+    created = _text(doc, "created_at", "report")
+    if not _STAMP.match(created):
+        _fail("created_at", "not a UTC time like 2026-11-24T09:30:00Z")
+    try:
+        datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError:
+        _fail("created_at", "not a real date and time")
+    checker = doc.get("checker")
+    if not isinstance(checker, dict):
+        _fail("checker", "missing")
+    for k in ("version", "rules_version"):
+        _text(checker, k, "checker")
+    if checker.get("platform") not in PLATFORMS:
+        _fail("checker.platform", f"must be one of {', '.join(PLATFORMS)}")
+    seeker = doc.get("seeker_no")
+    if seeker is not None and (not isinstance(seeker, str) or not _SEEKER.match(seeker)):
+        _fail("seeker_no", "must be null or NNNNN-NNNNNNNN")
+    if doc.get("verdict") not in VERDICTS:
+        _fail("verdict", f"must be one of {', '.join(VERDICTS)}")
+    checks = doc.get("checks")
+    if not isinstance(checks, list) or not checks:
+        _fail("checks", "missing or empty")
+    seen = set()
+    for i, c in enumerate(checks):
+        w = f"checks[{i}]"
+        if not isinstance(c, dict):
+            _fail(w, "not an object")
+        cid = c.get("id")
+        if cid not in CHECK_IDS:
+            _fail(f"{w}.id", f"unknown check id {str(cid)[:40]!r}")
+        if cid in seen:
+            _fail(f"{w}.id", f"{cid} appears twice")
+        seen.add(cid)
+        if c.get("status") not in STATUSES:
+            _fail(f"{w}.status", f"must be one of {', '.join(STATUSES)}")
+        _text(c, "article", w)
+        _lang(c, "summary", w)
+        if not isinstance(c.get("evidence"), dict):
+            _fail(f"{w}.evidence", "missing or not an object")
+        if c.get("remedy") is not None:
+            _lang(c, "remedy", w)
+    missing = [cid for cid in CHECK_IDS if cid not in seen]
+    if missing:
+        _fail("checks", f"missing check {missing[0]}")
+    if not isinstance(doc.get("diagnostics", {}), dict):
+        _fail("diagnostics", "not an object")
+    if not require_signature:
+        return
+    sig = doc.get("signature")
+    if not isinstance(sig, dict):
+        _fail("signature", "missing: the report is not signed")
+    if sig.get("alg") != "Ed25519":
+        _fail("signature.alg", "must be Ed25519")
+    if not re.fullmatch(r"[0-9a-f]{16}", str(sig.get("key_id", ""))):
+        _fail("signature.key_id", "must be 16 lowercase hex digits")
+    for k, n in (("public_key", 44), ("value", 88)):
+        v = sig.get(k)
+        if not isinstance(v, str) or len(v) != n or not _B64.match(v):
+            _fail(f"signature.{k}", "not base64 of the right length")
