@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--offline", action="store_true", help="do not touch the network (network checks skipped)")
     c.add_argument("--explain-data", action="store_true",
                    help="list every field the report would send and why, then exit")
+    c.add_argument("--upload", action="store_true", help="send the signed report to the intake service")
+    c.add_argument("--yes", action="store_true", help="consent to sending without asking (for scripts)")
+    _server_args(c)
+
+    se = sub.add_parser("send", help="deliver the reports waiting in the outbox")
+    _server_args(se)
 
     v = sub.add_parser("verify", help="check a report's signature and format")
     v.add_argument("file", metavar="FILE", help="report file, or - for standard input")
@@ -78,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", metavar="FILE", required=True)
     s.add_argument("--offline", action="store_true")
     return p
+
+
+def _server_args(p) -> None:
+    p.add_argument("--server", metavar="URL", help="intake service (default: ENVCHECK_SERVER or the config file)")
+    p.add_argument("--ca-bundle", metavar="FILE", help="CA certificate file of an office with its own CA")
 
 
 def _load_rules(args):
@@ -105,7 +116,7 @@ def cmd_check(args) -> ExitStatus:
         host = live_host(rules, offline=args.offline)
     run = run_check(host, rules, now=now, seeker_no=seeker)
     report = run.report
-    if args.out or args.json:
+    if args.out or args.json or args.upload:
         # Only a report that leaves this process is signed: crypto stays off the plain offline path.
         from envcheck.signing import load_or_create_key, sign_report
         report = sign_report(report, load_or_create_key())
@@ -117,7 +128,70 @@ def cmd_check(args) -> ExitStatus:
     else:
         from envcheck.render import render
         sys.stdout.write(render(report, rules, args.lang or default_lang(), stale=run.rules_stale))
+    if args.upload:
+        _upload(report, args)
     return VERDICT_STATUS[report["verdict"]]
+
+
+def _ask_consent(lang: str) -> bool:
+    from envcheck.explain import explain
+
+    print(explain(lang), file=sys.stderr)
+    question = "この報告書を送信しますか？ [y/N]: " if lang == "ja" else "Send this report? [y/N]: "
+    print(question, end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes", "はい")
+
+
+def _upload(report: dict, args) -> None:
+    """Consent, then outbox, then send: a failure leaves the report waiting for `envcheck send`."""
+    from envcheck.upload import HttpUploader, Outbox, UploadError, find_config, receipt_number
+
+    lang = args.lang or default_lang()
+    config = find_config(args.server, args.ca_bundle)
+    if config is None:
+        raise UsageError("no intake service is configured: use --server URL or set ENVCHECK_SERVER")
+    if not args.yes:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise UsageError("sending needs your consent: run interactively, or add --yes")
+        if not _ask_consent(lang):
+            print("送信しませんでした。" if lang == "ja" else "Not sent.", file=sys.stderr)
+            return
+    outbox = Outbox()
+    path = outbox.add(report)
+    try:
+        receipt = outbox.deliver(path, HttpUploader(config))
+    except UploadError as exc:
+        kept = ("報告書は保存してあります。後で envcheck send で送信します。" if lang == "ja"
+                else "The report is kept and will be sent later with: envcheck send")
+        refused = ("報告書は受け付けられませんでした。" if lang == "ja" else "The report was refused.")
+        print(f"envcheck: {exc.diagnostics()}\n{refused if exc.permanent else kept}", file=sys.stderr)
+        return
+    print(("送信しました。受付番号: " if lang == "ja" else "Sent. Receipt number: ") + receipt_number(receipt))
+
+
+def cmd_send(args) -> ExitStatus:
+    """Deliver every waiting report; 0 when the outbox is empty afterwards, 1 when some still wait."""
+    from envcheck.upload import HttpUploader, Outbox, UploadError, find_config, receipt_number
+
+    config = find_config(args.server, args.ca_bundle)
+    if config is None:
+        raise UsageError("no intake service is configured: use --server URL or set ENVCHECK_SERVER")
+    outbox, uploader = Outbox(), HttpUploader(config)
+    waiting = outbox.waiting()
+    if not waiting:
+        print("nothing waiting in the outbox")
+        return ExitStatus.PASS
+    failed = 0
+    for path in waiting:
+        name = os.path.basename(path)[:-5]
+        try:
+            receipt = outbox.deliver(path, uploader)
+            print(f"sent {name}: receipt {receipt_number(receipt)}")
+        except UploadError as exc:
+            failed += 1
+            print(f"not sent {name}: {exc.diagnostics()}" + ("" if exc.permanent else " (kept in the outbox)"))
+    return ExitStatus.FAIL if failed else ExitStatus.PASS
 
 
 def cmd_snapshot(args) -> ExitStatus:
@@ -165,7 +239,7 @@ def _read(path: str) -> str:
         raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "verify": cmd_verify}
+COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "verify": cmd_verify, "send": cmd_send}
 
 
 def main(argv: list[str] | None = None) -> int:

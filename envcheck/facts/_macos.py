@@ -124,13 +124,22 @@ def _walk(node: Any):
             yield from _walk(v)
 
 
+_SOFTWARE_AUDIO = ("coreaudio_device_type_virtual", "coreaudio_device_type_aggregate")
+
+
 def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
     try:
         items = _profiler_items(r, "mac.sp_audio", "SPAudioDataType")
     except Missing as exc:
         return Unknown(str(exc))
+    # A virtual or aggregate input (Microsoft Teams Audio, BlackHole, Loopback) is software, not a
+    # microphone: a real capture lists "Microsoft Teams Audio" with coreaudio_device_input 1 and
+    # transport coreaudio_device_type_virtual. Counting it would pass device.microphone on a Mac
+    # that has none (cameras drop virtual ones for the same reason).
     return tuple(sorted({str(d.get("_name")) for d in _walk(items)
-                         if d.get("_name") and ("coreaudio_device_input" in d or "coreaudio_input_source" in d)}))
+                         if d.get("_name") and ("coreaudio_device_input" in d or "coreaudio_input_source" in d)
+                         and d.get("coreaudio_device_input") != 0
+                         and d.get("coreaudio_device_transport") not in _SOFTWARE_AUDIO}))
 
 
 def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
@@ -139,8 +148,17 @@ def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
     except Missing as exc:
         return Unknown(str(exc))
     for d in _walk(items):
-        if d.get("spairport_status_information") == "spairport_status_connected":
-            net = d.get("spairport_current_network_information")
+        if str(d.get("_name", "")).startswith(("awdl", "llw")):
+            continue  # Apple Wireless Direct Link / low-latency WLAN: peer-to-peer, never the uplink
+        net = d.get("spairport_current_network_information")
+        status = d.get("spairport_status_information")
+        # A real capture (JP, pairport_security_mode_wpa3_transition) has en0 with a full current
+        # network block but no spairport_status_information key at all. Treating that as "not on
+        # Wi-Fi" would skip the check, so an open network would never fail: when the status key
+        # is absent, a current network that names its security mode counts as connected.
+        connected = status == "spairport_status_connected" or (
+            status is None and isinstance(net, dict) and bool(net.get("spairport_security_mode")))
+        if connected:
             if isinstance(net, dict) and net.get("spairport_security_mode"):
                 label = str(net["spairport_security_mode"])
                 return Wifi(True, classify_security(label), label)

@@ -1,0 +1,208 @@
+"""Sending signed reports to the intake service: consent first, an outbox that loses nothing.
+
+A report is written to the outbox (user data folder) before the first attempt and removed only
+when the service has answered with a receipt, which is kept. The service is idempotent by
+report id, so a report re-sent after a crash is answered with the same receipt, never stored
+twice. `envcheck send` delivers whatever waits in the outbox.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from envcheck.errors import EnvcheckError
+from envcheck.files import write_atomic
+
+CONFIG_NAME = "envcheck-config.json"
+TIMEOUT = (5, 30)  # connect, read (seconds)
+ATTEMPTS = 3
+
+
+class UploadError(EnvcheckError):
+    """Sending failed; `permanent` when retrying cannot help (the service refused the report)."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    url: str
+    ca_bundle: str | None = None
+    """A CA certificate file for offices with their own CA; default: the OS trust store."""
+
+
+def find_config(cli_url: str | None = None, ca_bundle: str | None = None) -> ServerConfig | None:
+    """The service from --server, else ENVCHECK_SERVER, else envcheck-config.json beside the executable."""
+    url = cli_url or os.environ.get("ENVCHECK_SERVER")
+    file_conf: dict = {}
+    for folder in (os.path.dirname(os.path.abspath(sys.executable)), os.path.dirname(os.path.abspath(sys.argv[0]))):
+        path = os.path.join(folder, CONFIG_NAME)
+        if os.path.isfile(path):
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    file_conf = json.load(fh)
+            except (OSError, ValueError) as exc:
+                raise UploadError(f"{path} is not readable JSON ({exc})", permanent=True) from None
+            break
+    url = url or file_conf.get("server")
+    if not url:
+        return None
+    if not url.startswith(("https://", "http://")):
+        raise UploadError(f"server address must start with https:// (got {url[:60]!r})", permanent=True)
+    return ServerConfig(url=url.rstrip("/"), ca_bundle=ca_bundle or file_conf.get("ca_bundle"))
+
+
+class Uploader(Protocol):
+    def post_report(self, body: bytes) -> dict: ...
+
+
+class HttpUploader:
+    """POST /api/v1/reports with timeouts, retries with backoff, the OS trust store and system proxies."""
+
+    def __init__(self, config: ServerConfig, sleep: Callable[[float], None] = time.sleep):
+        import requests
+
+        self._requests = requests
+        self.config = config
+        self.session = requests.Session()  # trust_env: proxies from the environment and the OS settings
+        if config.ca_bundle:
+            self.session.verify = config.ca_bundle
+        else:
+            self.session.mount("https://", _TruststoreAdapter())
+        self.sleep = sleep
+
+    def post_report(self, body: bytes) -> dict:
+        url = f"{self.config.url}/api/v1/reports"
+        last = "no attempt"
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                self.sleep(2 ** (attempt - 1))  # 1 s, 2 s: the service is idempotent, retrying is safe
+            try:
+                resp = self.session.post(url, data=body, timeout=TIMEOUT,
+                                         headers={"Content-Type": "application/json"})
+            except self._requests.exceptions.SSLError as exc:
+                raise UploadError(f"the server's certificate is not trusted ({_short(exc)})") from exc
+            except self._requests.RequestException as exc:
+                last = f"cannot reach {self.config.url} ({_network_reason(exc)})"
+                continue
+            if resp.status_code in (200, 201):
+                try:
+                    return resp.json()
+                except ValueError:
+                    raise UploadError("the server answered with something that is not a receipt") from None
+            reason = _reason(resp)
+            if resp.status_code in (429, 502, 503, 504) or resp.status_code >= 500:
+                last = f"the server is busy or failing (HTTP {resp.status_code}: {reason})"
+                continue
+            raise UploadError(f"the server refused the report (HTTP {resp.status_code}: {reason})", permanent=True)
+        raise UploadError(last)
+
+
+def _network_reason(exc: Exception) -> str:
+    """One plain phrase instead of urllib3's nested repr."""
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return "no answer in time"
+    if "ProxyError" in name:
+        return "the proxy refused the connection"
+    text = str(exc).lower()
+    if "refused" in text:
+        return "connection refused"
+    if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+        return "the server name cannot be resolved"
+    return "network error"
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return (text[:160] + "…") if len(text) > 160 else text
+
+
+def _reason(resp) -> str:
+    try:
+        return str(resp.json().get("error", ""))[:200] or resp.reason
+    except ValueError:
+        return resp.reason or "no reason given"
+
+
+def _truststore_context():
+    import ssl
+
+    import truststore
+
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+try:  # requests is only imported on the upload path
+    from requests.adapters import HTTPAdapter as _HTTPAdapter
+except ImportError:  # pragma: no cover
+    _HTTPAdapter = object
+
+
+class _TruststoreAdapter(_HTTPAdapter):
+    """TLS verified against the OS trust store, where antivirus and office proxies add their roots."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["ssl_context"] = _truststore_context()
+        return super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, *args, **kwargs):
+        kwargs["ssl_context"] = _truststore_context()
+        return super().proxy_manager_for(*args, **kwargs)
+
+
+class Outbox:
+    """Signed reports waiting to be sent, and the receipts of those delivered."""
+
+    def __init__(self, root: str | None = None):
+        from envcheck.paths import data_dir
+
+        root = root or data_dir()
+        self.pending = os.path.join(root, "outbox")
+        self.receipts = os.path.join(root, "receipts")
+        self.rejected = os.path.join(root, "rejected")
+
+    def add(self, report: dict) -> str:
+        os.makedirs(self.pending, mode=0o700, exist_ok=True)
+        path = os.path.join(self.pending, f"{report['report_id']}.json")
+        write_atomic(path, json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"), mode=0o600)
+        return path
+
+    def waiting(self) -> list[str]:
+        try:
+            names = [n for n in os.listdir(self.pending) if n.endswith(".json")]
+        except FileNotFoundError:
+            return []
+        paths = [os.path.join(self.pending, n) for n in names]
+        return sorted(paths, key=lambda p: os.stat(p).st_mtime)
+
+    def deliver(self, path: str, uploader: Uploader) -> dict:
+        """Send one waiting report; keep the receipt; move a refused report aside with the reason."""
+        with open(path, "rb") as fh:
+            body = fh.read()
+        report_id = os.path.basename(path)[:-5]
+        try:
+            receipt = uploader.post_report(body)
+        except UploadError as exc:
+            if exc.permanent:
+                os.makedirs(self.rejected, mode=0o700, exist_ok=True)
+                os.replace(path, os.path.join(self.rejected, os.path.basename(path)))
+                write_atomic(os.path.join(self.rejected, f"{report_id}.reason.txt"),
+                             (exc.diagnostics() + "\n").encode("utf-8"), mode=0o600)
+            raise
+        os.makedirs(self.receipts, mode=0o700, exist_ok=True)
+        write_atomic(os.path.join(self.receipts, f"{report_id}.json"),
+                     json.dumps(receipt, ensure_ascii=False, indent=2).encode("utf-8"), mode=0o600)
+        os.unlink(path)  # only after the receipt is safely on disk
+        return receipt
+
+
+def receipt_number(receipt: dict) -> str:
+    return str(receipt.get("receipt_no") or receipt.get("report_id") or "?")
