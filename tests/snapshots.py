@@ -28,6 +28,13 @@ def snapshot_from_folder(folder: Path, platform: str, captured_at: str = "2026-1
             probes[pid] = {"value": json.loads(text), "error": None}
         elif ext == "error":
             probes[pid] = {"value": None, "error": text.strip()}
+    if platform == "windows" and (folder / "raw" / "compose.json").exists():
+        from winfmt import compose  # raw PowerShell/reg query text -> the probes' JSON values
+
+        for pid, entry in compose(folder).items():
+            if pid in probes:
+                raise ValueError(f"{folder.name}: {pid} is both in probes/ and raw/compose.json")
+            probes[pid] = entry
     return {"format": "envcheck.snapshot/1", "captured_at": captured_at, "platform": platform, "probes": probes}
 
 

@@ -22,7 +22,9 @@ def os_info(r: Mapping[str, ProbeResult]) -> OsInfo | Unknown:
     except ValueError:
         return Unknown("win.current_version: CurrentBuild is not a number")
     ubr = cv.get("UBR")
-    server = str(cv.get("InstallationType", "")).lower() == "server"
+    # InstallationType is "Server" or "Server Core" (also "Nano Server"): all are servers,
+    # never Windows 10/11 clients that share their build numbers (Server 2025 = 26100).
+    server = "server" in str(cv.get("InstallationType", "")).lower()
     # ProductName still says "Windows 10" on Windows 11: the build number decides.
     product = "Windows Server" if server else ("Windows 11" if build >= WIN11_FIRST_BUILD else "Windows 10")
     name = str(cv.get("ProductName") or product)
@@ -87,9 +89,9 @@ def antivirus(r: Mapping[str, ProbeResult]) -> tuple[AvProduct, ...] | Unknown:
         name = str(row.get("displayName") or "").strip()
         if not name:
             continue
-        state, _ms, sig = decode_product_state(row.get("productState"))
+        state, ms, sig = decode_product_state(row.get("productState"))
         product = AvProduct(name=name, state=state, up_to_date=sig, source="wsc")
-        if mp and "defender" in name.lower():
+        if mp and _is_microsoft_defender(name, ms):
             product = _with_defender_detail(product, mp, threats)
         out.append(product)
     if wsc is None:
@@ -99,6 +101,16 @@ def antivirus(r: Mapping[str, ProbeResult]) -> tuple[AvProduct, ...] | Unknown:
         out.append(_with_defender_detail(AvProduct("Microsoft Defender Antivirus", "unknown", None,
                                                    source="defender"), mp, threats))
     return tuple(out)
+
+
+# Get-MpComputerStatus describes Microsoft Defender only. A bare "defender" substring test
+# also hit "Bitdefender Antivirus" and gave it Defender's passive state (a real Bitdefender
+# host then failed antivirus.active): match Defender's own names, or the Microsoft owner bit.
+_DEFENDER_NAME = re.compile(r"^(windows|microsoft)\s+defender\b", re.I)
+
+
+def _is_microsoft_defender(name: str, made_by_microsoft: bool) -> bool:
+    return bool(_DEFENDER_NAME.match(name)) or (made_by_microsoft and re.search(r"\bdefender\b", name, re.I) is not None)
 
 
 def _with_defender_detail(p: AvProduct, mp: dict, threats: int | None) -> AvProduct:
