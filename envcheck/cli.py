@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     se = sub.add_parser("send", help="deliver the reports waiting in the outbox")
     _server_args(se)
 
+    r = sub.add_parser("rules", help="show the rules in use, their version and where they came from")
+    r.add_argument("--offline", action="store_true", help="do not look for an update")
+    _server_args(r)
+
     v = sub.add_parser("verify", help="check a report's signature and format")
     v.add_argument("file", metavar="FILE", help="report file, or - for standard input")
 
@@ -91,10 +95,31 @@ def _server_args(p) -> None:
     p.add_argument("--ca-bundle", metavar="FILE", help="CA certificate file of an office with its own CA")
 
 
-def _load_rules(args):
-    from envcheck.ruleset import load_rules
+def _choose_rules(args, online: bool):
+    """--rules DIR as given; else the newest verified of the built-in and updated sets (updating when online)."""
+    from envcheck.rulesupdate import RulesChoice, choose_rules
 
-    return load_rules(args.rules) if getattr(args, "rules", None) else load_rules()
+    if getattr(args, "rules", None):
+        from envcheck.ruleset import load_rules
+        return RulesChoice(load_rules(args.rules), "--rules", None, f"given on the command line: {args.rules}")
+    config = None
+    if online:
+        from envcheck.upload import UploadError, find_config
+        try:
+            config = find_config(getattr(args, "server", None), getattr(args, "ca_bundle", None))
+        except UploadError as exc:
+            raise UsageError(exc.diagnostics()) from None
+
+    def session():
+        from envcheck.upload import make_session
+        return make_session(config)
+
+    return choose_rules(online=online, server_url=config.url if config else None,
+                        session_factory=session, ca_bundle=config.ca_bundle if config else None)
+
+
+def _load_rules(args):
+    return _choose_rules(args, online=False).rules
 
 
 def cmd_check(args) -> ExitStatus:
@@ -108,13 +133,15 @@ def cmd_check(args) -> ExitStatus:
 
     seeker = normalize_seeker_no(args.seeker_no) if args.seeker_no is not None else None
     now = _now(args.now)
-    rules = _load_rules(args)
+    choice = _choose_rules(args, online=not (args.offline or args.replay))
+    rules = choice.rules
     if args.replay:
         from envcheck.probes import ReplayHost, parse_snapshot
         host = ReplayHost(parse_snapshot(_read(args.replay), os.path.basename(args.replay)))
     else:
         host = live_host(rules, offline=args.offline)
-    run = run_check(host, rules, now=now, seeker_no=seeker)
+    run = run_check(host, rules, now=now, seeker_no=seeker,
+                    rules_source={"rules_source": choice.source, "rules_fetched_at": choice.fetched_at})
     report = run.report
     if args.out or args.json or args.upload:
         # Only a report that leaves this process is signed: crypto stays off the plain offline path.
@@ -239,7 +266,17 @@ def _read(path: str) -> str:
         raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
-COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "verify": cmd_verify, "send": cmd_send}
+def cmd_rules(args) -> ExitStatus:
+    choice = _choose_rules(args, online=not args.offline)
+    r = choice.rules
+    print(f"rules version {r.version}, data as of {r.as_of}")
+    print(f"source: {choice.source}" + (f", fetched {choice.fetched_at}" if choice.fetched_at else ""))
+    print(f"why: {choice.reason}")
+    print(f"files: {r.source}")
+    return ExitStatus.PASS
+
+
+COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "verify": cmd_verify, "send": cmd_send, "rules": cmd_rules}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,7 +34,7 @@ def rules_stale(rules: Rules, now: datetime) -> bool:
 
 
 def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: str | None = None,
-              progress: Callable[[str], None] | None = None) -> CheckRun:
+              progress: Callable[[str], None] | None = None, rules_source: dict | None = None) -> CheckRun:
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     probes = host.collect(progress)
     facts = facts_mod.collect(host.platform, probes)
@@ -42,7 +42,8 @@ def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: 
     from envcheck.privacy import Identity, scrub_report
 
     # Evidence holds only facts, but probe errors can quote paths or names: remove this machine's identity.
-    report = scrub_report(build_report(results, rules, host.platform, now, seeker_no), Identity.of_this_machine())
+    report = scrub_report(build_report(results, rules, host.platform, now, seeker_no,
+                                         rules_source=rules_source), Identity.of_this_machine())
     return CheckRun(probes, facts, results, report, rules_stale(rules, now))
 
 

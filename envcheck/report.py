@@ -52,7 +52,7 @@ def utc_stamp(when: datetime) -> str:
 
 
 def build_report(results: list[Result], rules: Rules, platform: str, now: datetime, seeker_no: str | None,
-                 diagnostics: dict | None = None) -> dict:
+                 diagnostics: dict | None = None, rules_source: dict | None = None) -> dict:
     checks = []
     for r in results:
         rule = rules.check(r.id)
@@ -64,7 +64,7 @@ def build_report(results: list[Result], rules: Rules, platform: str, now: dateti
         # The evaluation instant: re-judging the evidence at this time gives the same statuses.
         "created_at": utc_stamp(now),
         "checker": {"version": __version__, "rules_version": rules.version, "rules_as_of": rules.as_of.isoformat(),
-                    "platform": platform},
+                    "platform": platform, **{k: v for k, v in (rules_source or {}).items() if v is not None}},
         "seeker_no": seeker_no,
         "verdict": verdict({r.id: r.status for r in results}, rules),
         "checks": checks,

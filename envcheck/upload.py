@@ -63,6 +63,25 @@ class Uploader(Protocol):
     def post_report(self, body: bytes) -> dict: ...
 
 
+def make_session(config: ServerConfig):
+    """The checker's one HTTP session: OS trust store (or the office CA), system proxies."""
+    import requests
+
+    session = requests.Session()  # trust_env: proxies from the environment and the OS settings
+    session.headers["User-Agent"] = _user_agent()
+    if config.ca_bundle:
+        session.verify = config.ca_bundle
+    else:
+        session.mount("https://", _truststore_adapter())
+    return session
+
+
+def _user_agent() -> str:
+    from envcheck import __version__
+
+    return f"envcheck/{__version__}"
+
+
 class HttpUploader:
     """POST /api/v1/reports with timeouts, retries with backoff, the OS trust store and system proxies."""
 
@@ -71,11 +90,7 @@ class HttpUploader:
 
         self._requests = requests
         self.config = config
-        self.session = requests.Session()  # trust_env: proxies from the environment and the OS settings
-        if config.ca_bundle:
-            self.session.verify = config.ca_bundle
-        else:
-            self.session.mount("https://", _TruststoreAdapter())
+        self.session = make_session(config)
         self.sleep = sleep
 
     def post_report(self, body: bytes) -> dict:
@@ -140,22 +155,21 @@ def _truststore_context():
     return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
-try:  # requests is only imported on the upload path
-    from requests.adapters import HTTPAdapter as _HTTPAdapter
-except ImportError:  # pragma: no cover
-    _HTTPAdapter = object
+def _truststore_adapter():
+    """A requests adapter verifying TLS against the OS trust store, where antivirus and office
+    proxies add their roots. Built on demand: requests is only imported on the network path."""
+    from requests.adapters import HTTPAdapter
 
+    class TruststoreAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["ssl_context"] = _truststore_context()
+            return super().init_poolmanager(*args, **kwargs)
 
-class _TruststoreAdapter(_HTTPAdapter):
-    """TLS verified against the OS trust store, where antivirus and office proxies add their roots."""
+        def proxy_manager_for(self, *args, **kwargs):
+            kwargs["ssl_context"] = _truststore_context()
+            return super().proxy_manager_for(*args, **kwargs)
 
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["ssl_context"] = _truststore_context()
-        return super().init_poolmanager(*args, **kwargs)
-
-    def proxy_manager_for(self, *args, **kwargs):
-        kwargs["ssl_context"] = _truststore_context()
-        return super().proxy_manager_for(*args, **kwargs)
+    return TruststoreAdapter()
 
 
 class Outbox:

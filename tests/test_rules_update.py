@@ -1,0 +1,219 @@
+"""Signed rules updates (TUF): a new date reaches the checker; forged, old, frozen, cut or huge data does not."""
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from securesystemslib.signer import CryptoSigner
+from tuf.api.metadata import Metadata
+
+from envcheck import rulesrepo
+from envcheck.rulesupdate import choose_rules
+from envcheck.upload import ServerConfig, make_session
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class RulesServer:
+    """Serves a repository folder read-only at /api/v1/rules/ on 127.0.0.1, like the intake service."""
+
+    def __init__(self, repo: Path):
+        self.repo = repo
+        outer = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def translate_path(self, path):
+                prefix = "/api/v1/rules/"
+                rel = path.split("?", 1)[0][len(prefix):] if path.startswith(prefix) else "\0"
+                return str(outer.repo / rel)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def office(tmp_path):
+    repo, keys = tmp_path / "repo", tmp_path / "keys"
+    rulesrepo.init_repo(str(repo), str(keys))
+    server = RulesServer(repo)
+    yield {"repo": repo, "keys": keys, "server": server, "root": repo / "metadata" / "1.root.json",
+           "cache": tmp_path / "cache"}
+    server.stop()
+
+
+def new_rules(tmp_path: Path, version: str, as_of: str, edit=None) -> Path:
+    d = tmp_path / f"rules-{version}"
+    shutil.copytree(ROOT / "rules", d)
+    pol = (d / "policy.toml").read_text(encoding="utf-8")
+    pol = pol.replace('version = "2026.11.24"', f'version = "{version}"').replace("as_of = 2026-08-22",
+                                                                                   f"as_of = {as_of}")
+    (d / "policy.toml").write_text(pol, encoding="utf-8")
+    if edit:
+        edit(d)
+    return d
+
+
+def choose(office, online=True):
+    cfg = ServerConfig(url=office["server"].url)
+    return choose_rules(online=online, server_url=cfg.url, session_factory=lambda: make_session(cfg),
+                        config_root=str(office["root"]), cache=str(office["cache"]))
+
+
+def publish_newer(office, tmp_path, version="2026.12.1", as_of="2026-12-01", edit=None):
+    return rulesrepo.publish(str(office["repo"]), str(office["keys"]), str(new_rules(tmp_path, version, as_of, edit)))
+
+
+def test_a_newer_published_set_is_verified_cached_and_used(office, tmp_path):
+    publish_newer(office, tmp_path)
+    choice = choose(office)
+    assert (choice.source, choice.rules.version, choice.reason) == ("updated", "2026.12.1", "newest verified update")
+    again = choose(office)  # nothing changed on the service: one timestamp fetch, no TUF refresh
+    assert (again.source, again.reason) == ("updated", "newest verified update (unchanged since the last check)")
+    offline = choose(office, online=False)  # the cache serves it without the network
+    assert (offline.source, offline.rules.version) == ("updated", "2026.12.1")
+
+
+def test_moving_an_end_of_support_date_changes_a_verdict_without_code_change(office, tmp_path, cli):
+    # Debian 13's end moves into the past: the same snapshot fails os.supported under the new rules.
+    def edit(d):
+        text = (d / "lifecycle.toml").read_text(encoding="utf-8")
+        text = text.replace("end = 2028-08-09\nlts_end = 2030-06-30", "end = 2026-11-01\nlts_end = 2026-11-02")
+        (d / "lifecycle.toml").write_text(text, encoding="utf-8")
+    publish_newer(office, tmp_path, edit=edit)
+    snap = tmp_path / "snap.json"
+    snap.write_text(json.dumps({"format": "envcheck.snapshot/1", "captured_at": "2026-11-24T00:00:00Z",
+                                "platform": "linux", "probes": {"linux.os_release": {
+                                    "value": 'ID=debian\nVERSION_ID="13"\nPRETTY_NAME="Debian 13"\n', "error": None}}}))
+    env = {"ENVCHECK_HOME": str(tmp_path / "home"), "ENVCHECK_RULES_ROOT": str(office["root"])}
+
+    def status():
+        res = cli("check", "--replay", str(snap), "--json", "--now", "2026-11-24", env=env)
+        assert res.returncode in (0, 1, 3), res.stderr
+        report = json.loads(res.stdout)
+        return {c["id"]: c["status"] for c in report["checks"]}["os.supported"], report["checker"]
+
+    before, checker = status()
+    assert before == "pass" and checker["rules_source"] == "built-in"
+    res = cli("rules", "--server", office["server"].url, env=env)  # an online run fetches the update
+    assert "source: updated" in res.stdout, res.stdout + res.stderr
+    after, checker = status()
+    assert after == "fail" and checker["rules_source"] == "updated" and checker["rules_version"] == "2026.12.1"
+
+
+def _refused(office, match):
+    choice = choose(office)
+    assert choice.reason.startswith("update refused"), choice.reason
+    assert match in choice.reason, choice.reason
+    return choice
+
+
+def test_altered_target_is_refused_and_previous_rules_kept(office, tmp_path):
+    publish_newer(office, tmp_path)
+    assert choose(office).rules.version == "2026.12.1"
+    info = publish_newer(office, tmp_path, version="2026.12.2", as_of="2026-12-02")
+    target = office["repo"] / "targets" / f"{info['sha256']}.rules.tar.gz"
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0xFF
+    target.write_bytes(bytes(data))
+    choice = _refused(office, "does not match")
+    assert (choice.source, choice.rules.version) == ("updated", "2026.12.1")
+    assert "using the last verified update" in choice.reason
+
+
+def test_truncated_download_is_refused(office, tmp_path):
+    info = publish_newer(office, tmp_path)
+    target = office["repo"] / "targets" / f"{info['sha256']}.rules.tar.gz"
+    target.write_bytes(target.read_bytes()[:200])
+    choice = _refused(office, "does not match")
+    assert choice.source == "built-in"
+
+
+def test_metadata_signed_by_an_unknown_key_is_refused(office, tmp_path):
+    publish_newer(office, tmp_path)
+    ts_path = office["repo"] / "metadata" / "timestamp.json"
+    md = Metadata.from_file(str(ts_path))
+    md.signed.version += 1
+    md.signatures.clear()
+    md.sign(CryptoSigner.generate_ed25519())
+    md.to_file(str(ts_path))
+    choice = _refused(office, "signature")
+    assert choice.source == "built-in"
+
+
+def test_rollback_to_older_metadata_is_refused(office, tmp_path):
+    old_ts = (office["repo"] / "metadata" / "timestamp.json").read_bytes()
+    publish_newer(office, tmp_path)
+    assert choose(office).rules.version == "2026.12.1"
+    (office["repo"] / "metadata" / "timestamp.json").write_bytes(old_ts)
+    choice = _refused(office, "rollback")
+    assert choice.rules.version == "2026.12.1"
+
+
+def test_expired_timestamp_freeze_is_refused(office, tmp_path):
+    publish_newer(office, tmp_path)
+    rulesrepo.refresh_timestamp(str(office["repo"]), str(office["keys"]), expires_in=timedelta(seconds=-60))
+    choice = _refused(office, "expired")
+    assert choice.source == "built-in"
+    rulesrepo.refresh_timestamp(str(office["repo"]), str(office["keys"]))  # the office refreshes it
+    assert choose(office).source == "updated"
+
+
+def test_oversized_target_is_refused_before_download(office, tmp_path, monkeypatch):
+    monkeypatch.setattr(rulesrepo, "MAX_TARGET_BYTES", 10 * 1024 * 1024)
+    big = new_rules(tmp_path, "2026.12.1", "2026-12-01")
+    with open(big / "texts.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n# " + os.urandom(1_500_000).hex() + "\n")  # incompressible padding
+    rulesrepo.publish(str(office["repo"]), str(office["keys"]), str(big))
+    _refused(office, "over the")
+
+
+def test_server_down_uses_built_in_rules_and_says_so(office, tmp_path):
+    office["server"].stop()
+    choice = choose(office)
+    assert choice.source == "built-in"
+    assert "cannot reach the rules service" in choice.reason
+
+
+def test_corrupt_cache_falls_back_then_repairs_on_next_update(office, tmp_path):
+    publish_newer(office, tmp_path)
+    assert choose(office).source == "updated"
+    cache = office["cache"]
+    for f in (cache / "metadata").glob("*.json"):
+        f.write_text("{garbage")
+    for s in (cache / "sets").iterdir():
+        (s / "policy.toml").write_text("not = [toml")
+    assert choose(office, online=False).source == "built-in"  # damaged set: not used
+    repaired = choose(office)
+    assert (repaired.source, repaired.rules.version) == ("updated", "2026.12.1")
+
+
+@pytest.mark.parametrize("role", ["root", "timestamp", "targets", "snapshot"])
+def test_key_rotation_is_followed_by_a_checker_that_knew_only_the_old_root(office, tmp_path, role):
+    publish_newer(office, tmp_path)
+    rulesrepo.rotate_key(str(office["repo"]), str(office["keys"]), role)
+    publish_newer(office, tmp_path, version="2026.12.2", as_of="2026-12-02")
+    choice = choose(office)  # config_root is still 1.root.json
+    assert (choice.source, choice.rules.version) == ("updated", "2026.12.2"), choice.reason
+
+
+def test_a_broken_rules_set_is_never_published(office, tmp_path):
+    def edit(d):
+        (d / "policy.toml").write_text((d / "policy.toml").read_text().replace("eos_warn_days = 90",
+                                                                                'eos_warn_days = "90"'))
+    with pytest.raises(Exception, match="eos_warn_days"):
+        publish_newer(office, tmp_path, edit=edit)
+    assert not list((office["repo"] / "targets").iterdir())
