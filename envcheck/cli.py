@@ -81,12 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--offline", action="store_true", help="do not look for an update")
     _server_args(r)
 
+    from envcheck.diagnose import cli as diagnose_cli
+    diagnose_cli.add_parser(sub)
+
     v = sub.add_parser("verify", help="check a report's signature and format")
     v.add_argument("file", metavar="FILE", help="report file, or - for standard input")
 
     s = sub.add_parser("snapshot", help="record every probe's raw value (support bundle)")
     s.add_argument("--out", metavar="FILE", required=True)
     s.add_argument("--offline", action="store_true")
+
+    g = sub.add_parser("gui", help="open the checker window")
+    g.add_argument("--replay", metavar="SNAPSHOT", help="show a snapshot instead of this machine")
+    g.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the window (default: ja)")
     return p
 
 
@@ -266,6 +273,12 @@ def _read(path: str) -> str:
         raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
 
 
+def cmd_gui(args) -> ExitStatus:
+    from envcheck.gui import run  # Tk is imported only here
+
+    return ExitStatus(run(lang=args.lang, replay=args.replay))
+
+
 def cmd_rules(args) -> ExitStatus:
     choice = _choose_rules(args, online=not args.offline)
     r = choice.rules
@@ -276,7 +289,17 @@ def cmd_rules(args) -> ExitStatus:
     return ExitStatus.PASS
 
 
-COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "verify": cmd_verify, "send": cmd_send, "rules": cmd_rules}
+COMMANDS = {"check": cmd_check, "snapshot": cmd_snapshot, "verify": cmd_verify, "send": cmd_send, "rules": cmd_rules,
+            "diagnose": lambda args: _diagnose(args)}
+
+
+COMMANDS["gui"] = cmd_gui
+
+
+def _diagnose(args) -> int:
+    from envcheck.diagnose import cli as diagnose_cli
+
+    return diagnose_cli.run(args)
 
 
 def main(argv: list[str] | None = None) -> int:

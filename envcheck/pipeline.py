@@ -42,18 +42,16 @@ def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: 
     from envcheck.privacy import Identity, scrub_report
 
     # Evidence holds only facts, but probe errors can quote paths or names: remove this machine's identity.
+    from envcheck.diagnose import diagnostics_from
+
     report = scrub_report(build_report(results, rules, host.platform, now, seeker_no,
-                                         rules_source=rules_source), Identity.of_this_machine())
+                                       diagnostics=diagnostics_from(probes, rules.source),
+                                       rules_source=rules_source), Identity.of_this_machine())
     return CheckRun(probes, facts, results, report, rules_stale(rules, now))
 
 
 def live_host(rules: Rules, offline: bool):
-    """This machine's probes, plus the reachability probe for the rules' endpoints unless offline."""
-    from envcheck.probes import LiveHost, current_platform, specs_for
-    from envcheck.probes._common import reach_probe
+    """This machine's probes; the network ones (diagnostics) are left out when offline."""
+    from envcheck.probes import LiveHost, current_platform
 
-    platform = current_platform()
-    specs = specs_for(platform)
-    if not offline and rules.network_targets:
-        specs.append(reach_probe(list(rules.network_targets)))
-    return LiveHost(platform, offline=offline, specs=specs)
+    return LiveHost(current_platform(), offline=offline)

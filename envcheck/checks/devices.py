@@ -41,6 +41,8 @@ def extract_reach(facts: Facts, rules: Rules) -> dict:
 
 
 def decide_reach(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    """Fail when a host cannot be reached at all; warn when only extra ports of a host that answers
+    on 443 are blocked (Zoom media ports 8801/8802: Zoom falls back to TCP 443 with lower quality)."""
     if "unknown" in ev:
         return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     if ev.get("offline"):
@@ -49,10 +51,14 @@ def decide_reach(ev: dict, rules: Rules, now: datetime, platform: str) -> Decisi
     if not targets:
         return Decision("skipped", "offline", {})
     bad = [t for t in targets if not t.get("ok")]
-    if bad:
-        detail = ", ".join(f"{t.get('host')}:{t.get('port')} ({t.get('error') or 'failed'})" for t in bad)
-        return Decision("fail", "blocked", {"names": names(bad), "detail": detail})
-    return Decision("pass", "ok", {"names": names(targets)})
+    if not bad:
+        return Decision("pass", "ok", {"names": names(targets)})
+    web_ok = {t.get("host") for t in targets if t.get("ok") and t.get("port") == 443}
+    detail = ", ".join(f"{t.get('host')}:{t.get('port')} ({t.get('error') or 'failed'})" for t in bad)
+    if all(t.get("host") in web_ok and t.get("port") != 443 for t in bad):
+        ports = ", ".join(sorted({str(t.get("port")) for t in bad}, key=lambda p: int(p) if p.isdigit() else 0))
+        return Decision("warn", "media_blocked", {"names": names(bad), "ports": ports, "detail": detail})
+    return Decision("fail", "blocked", {"names": names(bad), "detail": detail})
 
 
 def _extract_devices(attr: str):

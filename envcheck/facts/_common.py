@@ -53,6 +53,24 @@ def processes(results: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
 
 
 def endpoints(results: Mapping[str, ProbeResult]) -> tuple[Endpoint, ...] | Unknown | None:
+    """TCP reachability per target and port: from net.diagnose (its "tcp" steps) when recorded,
+    else from the older net.reach probe; None when neither ran (offline)."""
+    if "net.diagnose" in results:
+        try:
+            doc = value(results, "net.diagnose", dict)
+            rows = [s for s in doc.get("steps", []) if isinstance(s, dict) and s.get("step") == "tcp"]
+            if not rows:
+                return Unknown("net.diagnose: no TCP step recorded")
+            return tuple(Endpoint(name=str(s["target"]), host=str(s["host"]), port=int(s["port"]),
+                                  ok=s.get("status") in ("ok", "degraded"),
+                                  ms=s.get("ms") if isinstance(s.get("ms"), int) else None,
+                                  error=(s.get("error") or s.get("reason")) if s.get("status") not in ("ok", "degraded")
+                                  else None)
+                         for s in rows)
+        except Missing as exc:
+            return Unknown(str(exc))
+        except (KeyError, TypeError, ValueError):
+            return Unknown("net.diagnose: unreadable value")
     if "net.reach" not in results:
         return None
     try:

@@ -50,7 +50,18 @@ def reach_probe(targets: list[tuple[str, str, int]], timeout: float = 3.0) -> Pr
     )
 
 
+def net_diagnose() -> dict:
+    """The network diagnostics document (envcheck.diagnostics/1) for rules/network.toml's targets."""
+    from envcheck.diagnose import probe_value  # imported here: --offline never loads it
+
+    return probe_value()
+
+
 PROBES = [
     ProbeSpec(id="proc.names", platforms=ALL, timeout=10, func=process_names,
               source="psutil.process_iter(['name']): names of running processes"),
+    # The run bounds itself (rules/network.toml limits.bound_ms, 5 s); LiveHost adds 1 s of grace.
+    ProbeSpec(id="net.diagnose", platforms=ALL, timeout=6, func=net_diagnose, network=True,
+              source="envcheck diagnose: proxy settings, DNS, TCP per port, TLS issuer, HTTP, captive portal, "
+                     "throughput against the intake service (docs/diagnose.md)"),
 ]
