@@ -5,11 +5,20 @@ from __future__ import annotations
 import os
 import tempfile
 
+from envcheck.errors import EnvcheckError
+
+
+class WriteError(EnvcheckError):
+    """A file could not be written (nothing was left behind)."""
+
 
 def write_atomic(path: str, data: bytes, mode: int = 0o644) -> None:
     """Write `data` to `path` via a temporary file in the same folder and an atomic rename."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".envcheck-", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".envcheck-", dir=directory)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -17,9 +26,11 @@ def write_atomic(path: str, data: bytes, mode: int = 0o644) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise

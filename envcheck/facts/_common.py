@@ -41,7 +41,10 @@ def parse_time(text: Any) -> datetime | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc)
+    try:
+        return when.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 has no UTC equivalent
+        return None
 
 
 def processes(results: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
