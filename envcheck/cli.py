@@ -314,6 +314,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return int(ExitStatus.ERROR)
+    except Exception as exc:  # noqa: BLE001 - a bug must still end in one line, never a traceback
+        print(f"envcheck: internal error: {type(exc).__name__}: {str(exc)[:200]} "
+              "(please report this with the command you ran)", file=sys.stderr)
+        return int(ExitStatus.ERROR)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,17 @@ def assert_no_floats(node: Any, path: str = "$") -> None:
             assert_no_floats(v, f"{path}[{i}]")
 
 
+def without_floats(node: Any) -> Any:
+    """Replayed or recorded raw data may hold floats: whole numbers kept, others dropped to None."""
+    if isinstance(node, float):
+        return int(node) if node.is_integer() else None
+    if isinstance(node, dict):
+        return {k: without_floats(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [without_floats(v) for v in node]
+    return node
+
+
 def utc_stamp(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -68,7 +79,7 @@ def build_report(results: list[Result], rules: Rules, platform: str, now: dateti
         "seeker_no": seeker_no,
         "verdict": verdict({r.id: r.status for r in results}, rules),
         "checks": checks,
-        "diagnostics": diagnostics or {},
+        "diagnostics": without_floats(diagnostics or {}),
     }
     assert_no_floats(report)
     return report

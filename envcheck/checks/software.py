@@ -126,14 +126,20 @@ def decide_browsers(ev: dict, rules: Rules, now: datetime, platform: str) -> Dec
     minimums = {name: (low, esr) for name, low, esr in rules.browser_minimums}
     old, unread = [], []
     for b in browsers:
-        v, mins = leading_version(b.get("version")), minimums.get(str(b.get("name")))
+        text = str(b.get("version") or "")
+        # Ubuntu's "firefox" deb is a placeholder for the snap ("1:1snap1-…"): its version says nothing.
+        v = None if "snap" in text else leading_version(text)
+        mins = minimums.get(str(b.get("name")))
         if mins is None:
             continue
         if v is None:
             unread.append(b)
             continue
-        # An extended-support line (Firefox ESR) has its own, lower minimum.
-        low = mins[1] if mins[1] is not None and "esr" in str(b.get("version", "")).lower() else mins[0]
+        # An extended-support line (Firefox ESR) has its own, lower minimum; distributions such as
+        # RHEL ship ESR without "esr" in the version, so the ESR major decides too.
+        esr = mins[1]
+        on_esr = esr is not None and ("esr" in text.lower() or v.release[0] == esr.release[0])
+        low = esr if on_esr else mins[0]
         if v < low:
             old.append(f"{b['name']} {v} (< {low})")
     if old:

@@ -69,26 +69,36 @@ def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
         else:
             on = None
         found.append(Firewall("ufw", on, detail=(("configured", enabled), ("service", svc == "active")),
-                              note="ufw.conf ENABLED and the ufw service (ufw status needs root)"))
+                              note="ufw.conf ENABLED and the ufw service (ufw status needs administrator rights)"))
 
     fw_state = r.get("linux.firewalld_state")
     if fw_state and fw_state.ok and isinstance(fw_state.value, str) and fw_state.value.strip() in (
             "running", "not running"):
         found.append(Firewall("firewalld", fw_state.value.strip() == "running", note="firewall-cmd --state"))
-    elif states.get("firewalld") in ("active", "inactive", "failed"):
+    elif states.get("firewalld") in ("active", "inactive", "failed") and not (
+            states.get("firewalld") == "inactive" and "not installed" in (error_of(r, "linux.firewalld_state") or "")):
+        # `systemctl is-active` says "inactive" for a unit that does not exist too: without
+        # firewall-cmd that is no firewalld at all, not a firewalld that is off.
         found.append(Firewall("firewalld", states["firewalld"] == "active", note="systemctl is-active firewalld"))
 
     nft = r.get("linux.nft_ruleset")
     if nft and nft.ok and isinstance(nft.value, str):
         try:
-            policy = p.nft_input_policy(json.loads(nft.value))
-        except json.JSONDecodeError:
-            policy = None
+            doc = json.loads(nft.value)
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested text must not crash
+            doc = None
+        policy = p.nft_input_policy(doc)
         if policy is not None:
             found.append(Firewall("nftables", policy == "drop", detail=(("input policy drop", policy == "drop"),),
                                   note=f"nft input chain policy {policy}"))
+        elif isinstance(doc, dict) and isinstance(doc.get("nftables"), list):
+            # The ruleset was read and no chain filters input: nothing drops incoming
+            # traffic. That is a fact ("off"), not an unreadable state; before, a root
+            # run on a stock Debian (nftables installed, empty ruleset) came out unknown.
+            found.append(Firewall("nftables", False, detail=(("input policy drop", False),),
+                                  note="no input filter chain in the nft ruleset"))
     elif states.get("nftables") == "active":
-        found.append(Firewall("nftables", None, note="the nftables service is active; its ruleset needs root to read"))
+        found.append(Firewall("nftables", None, note="the nftables service is active; its ruleset needs administrator rights to read"))
 
     if found:
         return tuple(found)
@@ -137,6 +147,8 @@ def updates(r: Mapping[str, ProbeResult]) -> LinuxUpdates | Unknown:
     if last is None:  # no log: the package database's own change time is the next best record
         last = parse_time(t.get("dpkg_status")) or parse_time(t.get("rpm_db"))
     refreshed = parse_time(t.get("apt_update_stamp")) or parse_time(t.get("apt_lists"))
+    if refreshed is None:  # dnf systems: when the repositories' metadata was last fetched
+        refreshed = parse_time(t.get("dnf_metadata"))
     if last is None and isinstance(pending, Unknown):
         return Unknown(pending.reason)
     return LinuxUpdates(last_upgrade=last, pending_security=pending, lists_refreshed=refreshed)

@@ -101,24 +101,36 @@ def parse_dnf_security(text: str) -> int:
 
 
 def last_apt_upgrade(text: str) -> str | None:
-    """End-Date of the newest apt history entry that upgraded or installed packages, as ISO UTC."""
+    """End-Date of the newest apt history entry that upgraded or installed packages.
+
+    Returned as it is written, "YYYY-MM-DDTHH:MM:SS" with no zone: apt writes
+    history.log in the machine's local time, so only the probe, which knows the
+    local zone, can turn it into UTC. (It used to be labelled UTC, which put a
+    Japanese machine's upgrades nine hours in the future.)
+    """
     newest = None
     for block in text.split("\n\n"):
         if not re.search(r"^(Upgrade|Install):", block, re.M):
             continue
         m = re.search(r"^End-Date: (\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2}:\d{2})", block, re.M)
         if m:
-            stamp = f"{m.group(1)}T{m.group(2)}Z"
+            stamp = f"{m.group(1)}T{m.group(2)}"
             newest = max(newest or stamp, stamp)
     return newest
 
 
 def parse_ufw_conf(text: str) -> bool | None:
-    """ENABLED=yes|no from /etc/ufw/ufw.conf."""
-    m = re.search(r"^\s*ENABLED\s*=\s*(\w+)", text, re.M)
-    if not m:
+    """ENABLED=yes|no from /etc/ufw/ufw.conf, read the way ufw itself reads it.
+
+    ufw (backend.py, pattern ^\\w+="?\\w+"?) accepts the value in double quotes
+    and lets the last ENABLED line win; reading only the first, unquoted one
+    misreported a hand-edited `ENABLED="yes"` as unreadable. Anything ufw would
+    not read as exactly yes/no (a trailing comment, say) stays None.
+    """
+    found = re.findall(r'^ENABLED="?(\w+)"?[ \t]*$', text, re.M)
+    if not found:
         return None
-    return {"yes": True, "no": False}.get(m.group(1).lower())
+    return {"yes": True, "no": False}.get(found[-1].lower())
 
 
 def parse_ufw_status(text: str) -> bool | None:
@@ -169,6 +181,30 @@ def parse_asound_pcm(text: str) -> list[str]:
     return out
 
 
+def _split_terse(line: str) -> list[str]:
+    """Split one line of nmcli terse output on unescaped ':' and undo the escapes.
+
+    Escapes are read left to right: a value ending in a backslash is written
+    '\\\\' and the ':' after it is a separator. (A look-behind for a single
+    backslash joined such a value with the next field and shifted every column.)
+    """
+    values, cur, i = [], [], 0
+    while i < len(line):
+        c = line[i]
+        if c == "\\" and i + 1 < len(line) and line[i + 1] in ":\\":
+            cur.append(line[i + 1])
+            i += 2
+            continue
+        if c == ":":
+            values.append("".join(cur))
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    values.append("".join(cur))
+    return values
+
+
 def parse_nmcli(fields: str, text: str) -> dict | None:
     """The active Wi-Fi row of terse nmcli output as {field: value}; None when none is active.
 
@@ -178,7 +214,7 @@ def parse_nmcli(fields: str, text: str) -> dict | None:
     if "ACTIVE" not in names:
         return None
     for line in text.splitlines():
-        values = [v.replace("\\:", ":").replace("\\\\", "\\") for v in re.split(r"(?<!\\):", line)]
+        values = _split_terse(line)
         if len(values) != len(names):
             continue
         row = dict(zip(names, values))

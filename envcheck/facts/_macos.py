@@ -75,7 +75,8 @@ def software(r: Mapping[str, ProbeResult]) -> tuple[Software, ...] | Unknown:
         version = a.get("CFBundleShortVersionString") or a.get("CFBundleVersion")
         out.append(Software(name=str(a["bundle"]).removesuffix(".app"),
                             version=str(version).split(" ")[0] if version else None,
-                            kind="app", ident=a.get("CFBundleIdentifier")))
+                            kind="app", ident=a["CFBundleIdentifier"] if isinstance(a.get("CFBundleIdentifier"), str)
+                            else None))
     return tuple(out)
 
 

@@ -146,7 +146,8 @@ def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
     if not profiles:
         try:  # registry: group policy overrides the local setting
             reg = value(r, "win.firewall_policy", dict)
-            local, gpo = reg.get("local") or {}, reg.get("gpo") or {}
+            local, gpo = reg.get("local"), reg.get("gpo")
+            local, gpo = (local if isinstance(local, dict) else {}), (gpo if isinstance(gpo, dict) else {})
             for name, local_key, gpo_key in PROFILES:
                 v = gpo.get(gpo_key) if gpo.get(gpo_key) is not None else local.get(local_key)
                 profiles[name] = bool(v) if isinstance(v, int) else None
@@ -174,7 +175,8 @@ def software(r: Mapping[str, ProbeResult]) -> tuple[Software, ...] | Unknown:
     except Missing as exc:
         return Unknown(str(exc))
     return tuple(Software(name=str(e["DisplayName"]).strip(), version=str(e["DisplayVersion"]).strip()
-                          if e.get("DisplayVersion") else None, kind="installed", ident=e.get("hive"))
+                          if e.get("DisplayVersion") else None, kind="installed",
+                          ident=e["hive"] if isinstance(e.get("hive"), str) else None)
                  for e in rows if isinstance(e, dict) and e.get("DisplayName"))
 
 

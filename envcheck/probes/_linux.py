@@ -114,7 +114,7 @@ def ufw_status() -> str:
         raise NotInstalled("ufw is not installed")
     if os.geteuid() != 0:
         from envcheck.errors import AccessDenied
-        raise AccessDenied("ufw status needs root")
+        raise AccessDenied("ufw status needs administrator rights")
     return run(["ufw", "status", "verbose"], timeout=10)
 
 
@@ -127,7 +127,7 @@ def nft_ruleset() -> str:
         raise NotInstalled("nft is not installed")
     if os.geteuid() != 0:
         from envcheck.errors import AccessDenied
-        raise AccessDenied("reading the nftables ruleset needs root")
+        raise AccessDenied("reading the nftables ruleset needs administrator rights")
     return run(["nft", "-j", "list", "ruleset"], timeout=10)
 
 
@@ -171,7 +171,16 @@ def update_times() -> dict:
         "dpkg_status": _mtime("/var/lib/dpkg/status"),
         "dnf_history": _mtime("/var/lib/dnf/history.sqlite"),
         "rpm_db": _mtime("/var/lib/rpm/rpmdb.sqlite") or _mtime("/usr/lib/sysimage/rpm/rpmdb.sqlite"),
+        # dnf's counterpart of the apt lists: each repository's cached repomd.xml (dnf4, dnf5).
+        # Without it a Fedora/RHEL machine could never show fresh package metadata.
+        "dnf_metadata": _newest_mtime(glob.glob("/var/cache/dnf/*/repodata/repomd.xml")
+                                      + glob.glob("/var/cache/libdnf5/*/repodata/repomd.xml")),
     }
+
+
+def _newest_mtime(paths: list[str]) -> str | None:
+    stamps = [s for s in (_mtime(p) for p in paths) if s]
+    return max(stamps) if stamps else None
 
 
 def _last_apt_upgrade() -> str | None:
@@ -179,9 +188,17 @@ def _last_apt_upgrade() -> str | None:
     from envcheck.facts._linux_parse import last_apt_upgrade
 
     try:
-        return last_apt_upgrade(read_text("/var/log/apt/history.log", 8 * 1024 * 1024))
+        local = last_apt_upgrade(read_text("/var/log/apt/history.log", 8 * 1024 * 1024))
     except ProbeError:
         return None
+    if local is None:
+        return None
+    # history.log is in local time; a naive datetime's astimezone() reads it as local.
+    try:
+        when = datetime.fromisoformat(local).astimezone(timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def video_devices() -> dict:
