@@ -56,8 +56,7 @@ def processes(results: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
 
 
 def endpoints(results: Mapping[str, ProbeResult]) -> tuple[Endpoint, ...] | Unknown | None:
-    """TCP reachability per target and port: from net.diagnose (its "tcp" steps) when recorded,
-    else from the older net.reach probe; None when neither ran (offline)."""
+    """TCP reachability per target and port from net.diagnose's "tcp" steps; None when it did not run."""
     if "net.diagnose" in results:
         try:
             doc = value(results, "net.diagnose", dict)
@@ -74,15 +73,7 @@ def endpoints(results: Mapping[str, ProbeResult]) -> tuple[Endpoint, ...] | Unkn
             return Unknown(str(exc))
         except (KeyError, TypeError, ValueError):
             return Unknown("net.diagnose: unreadable value")
-    if "net.reach" not in results:
-        return None
-    try:
-        rows = value(results, "net.reach", list)
-        return tuple(Endpoint(name=str(r["name"]), host=str(r["host"]), port=int(r["port"]), ok=bool(r["ok"]),
-                              ms=r.get("ms") if isinstance(r.get("ms"), int) else None, error=r.get("error"))
-                     for r in rows)
-    except (Missing, KeyError, TypeError, ValueError) as exc:
-        return Unknown(str(exc) if isinstance(exc, Missing) else "net.reach: unreadable value")
+    return None  # offline: the network steps did not run
 
 
 # Order matters: the first pattern that matches wins.

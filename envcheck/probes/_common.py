@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import time
 
 from envcheck.errors import ProbeError
 from envcheck.probes import ProbeSpec
@@ -23,31 +21,6 @@ def process_names() -> list[str]:
     if not names:
         raise ProbeError("the process list is empty")
     return sorted(names)
-
-
-def reach(targets: list[tuple[str, str, int]], timeout: float) -> list[dict]:
-    """TCP connect to each (name, host, port); time in whole milliseconds."""
-    out = []
-    for name, host, port in targets:
-        start = time.monotonic()
-        try:
-            with socket.create_connection((host, port), timeout=timeout):
-                pass
-            out.append({"name": name, "host": host, "port": port, "ok": True,
-                        "ms": int((time.monotonic() - start) * 1000), "error": None})
-        except OSError as exc:
-            reason = "timed out" if isinstance(exc, TimeoutError) else (exc.strerror or type(exc).__name__)
-            out.append({"name": name, "host": host, "port": port, "ok": False,
-                        "ms": int((time.monotonic() - start) * 1000), "error": reason})
-    return out
-
-
-def reach_probe(targets: list[tuple[str, str, int]], timeout: float = 3.0) -> ProbeSpec:
-    return ProbeSpec(
-        id="net.reach", platforms=ALL, timeout=timeout * max(1, len(targets)) + 1,
-        func=lambda: reach(targets, timeout), network=True,
-        source="TCP connect to each endpoint the rules name (Zoom web and media, the intake service)",
-    )
 
 
 def net_diagnose() -> dict:
