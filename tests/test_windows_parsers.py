@@ -75,12 +75,14 @@ def test_an_undocumented_state_nibble_is_unknown_never_on():
 
 def test_netsh_english_wpa2():
     [iface] = win.parse_netsh_wlan(sample("windows_netsh_wlan_show_interfaces_en.txt"))
-    assert iface == {"state": "connected", "auth": "WPA2-Personal", "cipher": "CCMP"}
+    assert iface == {"state": "connected", "auth": "WPA2-Personal", "cipher": "CCMP", "radio": "802.11n",
+                     "signal": "100%"}
 
 
 def test_netsh_japanese_labels():
     [iface] = win.parse_netsh_wlan(sample("windows_netsh_wlan_show_interfaces_ja.txt"))
-    assert iface == {"state": "接続されました", "auth": "WPA2-パーソナル", "cipher": "CCMP"}
+    assert iface == {"state": "接続されました", "auth": "WPA2-パーソナル", "cipher": "CCMP", "radio": "802.11n",
+                     "signal": "100%"}
     wifi = win.wifi({"win.wlan": ProbeResult(value=sample("windows_netsh_wlan_show_interfaces_ja.txt"))})
     assert (wifi.connected, wifi.security) == (True, "wpa2")
 

@@ -8,26 +8,12 @@ from typing import Any
 
 from envcheck.facts._common import classify_security
 from envcheck.facts._linux_parse import parse_nmcli
-
-_NETSH = {"name": ("name", "名前"), "state": ("state", "状態"), "auth": ("authentication", "認証"),
-          "cipher": ("cipher", "暗号"), "signal": ("signal", "シグナル"), "radio": ("radio type", "無線の種類")}
-_CONNECTED = ("connected", "接続されました", "接続")
-
+from envcheck.facts._macos import connected_network
+from envcheck.facts._windows import _CONNECTED, parse_netsh_wlan
 
 def parse_netsh(text: str) -> dict | None:
     """The connected interface of `netsh wlan show interfaces`: {security, label, signal_percent, radio}."""
-    blocks: list[dict[str, str]] = []
-    for line in text.splitlines():
-        m = re.match(r"^\s*([^:]+?)\s*:\s?(.*?)\s*$", line)
-        if not m:
-            continue
-        label, val = m.group(1).strip().lower(), m.group(2)
-        key = next((k for k, words in _NETSH.items() if label in words), None)
-        if key == "name":
-            blocks.append({})
-        elif key and blocks and key not in blocks[-1]:
-            blocks[-1][key] = val
-    for b in blocks:
+    for b in parse_netsh_wlan(text):
         if b.get("state", "").lower() in _CONNECTED and "auth" in b:
             sig = re.match(r"(\d+)\s*%", b.get("signal", ""))
             return {"security": classify_security(b["auth"], b.get("cipher")), "label": b["auth"],
@@ -37,28 +23,14 @@ def parse_netsh(text: str) -> dict | None:
 
 def parse_airport(doc: Any) -> dict | None:
     """The connected network of `system_profiler -json SPAirPortDataType`: {security, label, signal_dbm, noise_dbm}."""
-    def walk(node):
-        if isinstance(node, dict):
-            yield node
-            for v in node.values():
-                yield from walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                yield from walk(v)
-
-    for d in walk(doc):
-        net = d.get("spairport_current_network_information")
-        if not isinstance(net, dict) or not net.get("spairport_security_mode"):
-            continue
-        status = d.get("spairport_status_information")
-        if status not in (None, "spairport_status_connected"):
-            continue
-        label = str(net["spairport_security_mode"])
-        m = re.match(r"\s*(-?\d+)\s*dBm\s*/\s*(-?\d+)\s*dBm", str(net.get("spairport_signal_noise", "")))
-        return {"security": classify_security(label), "label": label,
-                "signal_dbm": int(m.group(1)) if m else None, "noise_dbm": int(m.group(2)) if m else None,
-                "radio": net.get("spairport_network_phymode")}
-    return None
+    net = connected_network(doc)
+    if not net or not net.get("spairport_security_mode"):
+        return None
+    label = str(net["spairport_security_mode"])
+    m = re.match(r"\s*(-?\d+)\s*dBm\s*/\s*(-?\d+)\s*dBm", str(net.get("spairport_signal_noise", "")))
+    return {"security": classify_security(label), "label": label,
+            "signal_dbm": int(m.group(1)) if m else None, "noise_dbm": int(m.group(2)) if m else None,
+            "radio": net.get("spairport_network_phymode")}
 
 
 def parse_nmcli_value(value: Any) -> dict | None:

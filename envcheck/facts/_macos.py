@@ -143,12 +143,10 @@ def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
                          and d.get("coreaudio_device_transport") not in _SOFTWARE_AUDIO}))
 
 
-def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
-    try:
-        items = _profiler_items(r, "mac.sp_airport", "SPAirPortDataType")
-    except Missing as exc:
-        return Unknown(str(exc))
-    for d in _walk(items):
+def connected_network(doc: Any) -> dict | None:
+    """The current-network block of the connected Wi-Fi interface in SPAirPortDataType JSON
+    ({} when connected but no block is given); None when not on Wi-Fi."""
+    for d in _walk(doc):
         if str(d.get("_name", "")).startswith(("awdl", "llw")):
             continue  # Apple Wireless Direct Link / low-latency WLAN: peer-to-peer, never the uplink
         net = d.get("spairport_current_network_information")
@@ -157,14 +155,21 @@ def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
         # network block but no spairport_status_information key at all. Treating that as "not on
         # Wi-Fi" would skip the check, so an open network would never fail: when the status key
         # is absent, a current network that names its security mode counts as connected.
-        connected = status == "spairport_status_connected" or (
-            status is None and isinstance(net, dict) and bool(net.get("spairport_security_mode")))
-        if connected:
-            if isinstance(net, dict) and net.get("spairport_security_mode"):
-                label = str(net["spairport_security_mode"])
-                return Wifi(True, classify_security(label), label)
-            return Wifi(True, "unknown", "")
+        if status == "spairport_status_connected" or (
+                status is None and isinstance(net, dict) and bool(net.get("spairport_security_mode"))):
+            return net if isinstance(net, dict) else {}
     return None
+
+
+def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
+    try:
+        net = connected_network(_profiler_items(r, "mac.sp_airport", "SPAirPortDataType"))
+    except Missing as exc:
+        return Unknown(str(exc))
+    if net is None:
+        return None
+    label = str(net.get("spairport_security_mode") or "")
+    return Wifi(True, classify_security(label), label) if label else Wifi(True, "unknown", "")
 
 
 def collect(r: Mapping[str, ProbeResult]) -> Facts:

@@ -185,12 +185,14 @@ _WLAN_LABELS = {
     "state": ("state", "状態"),
     "auth": ("authentication", "認証"),
     "cipher": ("cipher", "暗号"),
+    "signal": ("signal", "シグナル"),
+    "radio": ("radio type", "無線の種類"),
 }
 _CONNECTED = ("connected", "接続されました", "接続")
 
 
 def parse_netsh_wlan(text: str) -> list[dict[str, str]]:
-    """One dict per interface with keys state/auth/cipher (only those found)."""
+    """One dict per interface with keys state/auth/cipher/signal/radio (only those found)."""
     interfaces: list[dict[str, str]] = []
     current: dict[str, str] | None = None
     for line in text.splitlines():
