@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from envcheck.errors import RuleError
+from envcheck.tomlcheck import TomlFile, load_toml
 
 CHECK_IDS = (
     "os.supported", "os.patched", "firewall.enabled", "p2p.absent", "antivirus.active", "antivirus.updated",
@@ -112,65 +112,32 @@ class Rules:
         return dict(self.checks)[check_id]
 
 
-class _File:
-    """Typed access to one parsed TOML file; every error names the file and key."""
-
-    def __init__(self, name: str, data: dict):
-        self.name = name
-        self.data = data
-
-    def fail(self, key: str, reason: str):
-        raise RuleError(self.name, key, reason)
-
-    def get(self, table: dict, key: str, where: str, kind, required: bool = True, default=None):
-        if key not in table:
-            if required:
-                self.fail(f"{where}.{key}".lstrip("."), "missing")
-            return default
-        v = table[key]
-        if kind is int and isinstance(v, bool) or not isinstance(v, kind):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            self.fail(f"{where}.{key}".lstrip("."), f"expected {names}, got {type(v).__name__}")
-        return v
-
-    def only(self, table: dict, allowed: set[str], where: str):
-        extra = set(table) - allowed
-        if extra:
-            self.fail(f"{where}.{sorted(extra)[0]}".lstrip("."), "unknown key")
+def _text(f: TomlFile, table: Any, where: str) -> Text:
+    return Text(*f.text_pair(table, where))
 
 
-def _text(f: _File, table: Any, where: str) -> Text:
-    if not isinstance(table, dict):
-        f.fail(where, "expected a table with ja and en")
-    f.only(table, {"ja", "en"}, where)
-    ja, en = f.get(table, "ja", where, str), f.get(table, "en", where, str)
-    if not ja.strip() or not en.strip():
-        f.fail(where, "text must not be empty")
-    return Text(ja, en)
-
-
-def _version(f: _File, text: str, where: str) -> Version:
+def _version(f: TomlFile, text: str, where: str) -> Version:
     try:
         return Version(text)
     except InvalidVersion:
         f.fail(where, f"{text!r} is not a version")
 
 
-def _signature(f: _File, t: dict, where: str) -> Signature:
+def _signature(f: TomlFile, t: dict, where: str) -> Signature:
     f.only(t, {"name", "platforms", "process_names", "app_patterns", "package_names", "bundle_ids",
                "minimum_version", "note", "source"}, where)
-    plats = tuple(f.get(t, "platforms", where, list, False, list(PLATFORMS)))
+    plats = tuple(f.get(t, "platforms", where, list, list(PLATFORMS)))
     for p in plats:
         if p not in PLATFORMS:
             f.fail(f"{where}.platforms", f"unknown platform {p!r}")
     pats = []
-    for i, pat in enumerate(f.get(t, "app_patterns", where, list, False, [])):
+    for i, pat in enumerate(f.get(t, "app_patterns", where, list, [])):
         try:
             pats.append(re.compile(pat, re.I))
         except (re.error, TypeError) as exc:
             f.fail(f"{where}.app_patterns[{i}]", f"bad regular expression: {exc}")
-    lower = lambda key: frozenset(str(x).lower() for x in f.get(t, key, where, list, False, []))  # noqa: E731
-    mv = f.get(t, "minimum_version", where, str, False)
+    lower = lambda key: frozenset(str(x).lower() for x in f.get(t, key, where, list, []))  # noqa: E731
+    mv = f.get(t, "minimum_version", where, str, None)
     sig = Signature(name=f.get(t, "name", where, str), platforms=plats, process_names=lower("process_names"),
                     app_patterns=tuple(pats), package_names=lower("package_names"), bundle_ids=lower("bundle_ids"),
                     minimum_version=_version(f, mv, f"{where}.minimum_version") if mv else None)
@@ -179,8 +146,8 @@ def _signature(f: _File, t: dict, where: str) -> Signature:
     return sig
 
 
-def _rows(f: _File, key: str, fields: dict[str, type], optional: dict[str, type]) -> tuple[dict, ...]:
-    rows = f.get(f.data, key, "", list, False, [])
+def _rows(f: TomlFile, key: str, fields: dict[str, type], optional: dict[str, type]) -> tuple[dict, ...]:
+    rows = f.get(f.data, key, "", list, [])
     out = []
     for i, row in enumerate(rows):
         where = f"{key}[{i}]"
@@ -190,31 +157,18 @@ def _rows(f: _File, key: str, fields: dict[str, type], optional: dict[str, type]
         for k, kind in fields.items():
             f.get(row, k, where, kind)
         for k, kind in optional.items():
-            f.get(row, k, where, kind, False)
+            f.get(row, k, where, kind, None)
         out.append(dict(row))
     return tuple(out)
 
 
-def _linux_rows(f: _File) -> tuple[dict, ...]:
+def _linux_rows(f: TomlFile) -> tuple[dict, ...]:
     rows = _rows(f, "linux", {"distro": str, "version": str, "name": str},
                  {"end": date, "match": str, "released": date, "lts_end": date, "rolling": bool})
     for i, r in enumerate(rows):
         if r.get("match", "exact") not in ("exact", "major", "any"):
             f.fail(f"linux[{i}].match", "must be exact, major or any")
     return rows
-
-
-def _load_file(directory: str, name: str) -> _File:
-    path = os.path.join(directory, name)
-    try:
-        with open(path, "rb") as fh:
-            return _File(name, tomllib.load(fh))
-    except FileNotFoundError:
-        raise RuleError(name, "(file)", f"missing from {directory}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(name, "(syntax)", str(exc)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(name, "(file)", f"unreadable: {exc}") from None
 
 
 def load_rules(directory: str | None = None) -> Rules:
@@ -224,7 +178,7 @@ def load_rules(directory: str | None = None) -> Rules:
         directory = builtin_rules_dir()
     if not os.path.isdir(directory):
         raise RuleError(str(directory), "(directory)", "not a folder")
-    f = {n: _load_file(directory, n) for n in FILES}
+    f = {n: load_toml(directory, n) for n in FILES}
     pol, txt, sw, lc, up, mn = (f[n] for n in FILES)
 
     rs = pol.get(pol.data, "ruleset", "", dict)
@@ -256,7 +210,7 @@ def load_rules(directory: str | None = None) -> Rules:
             if not isinstance(mt, dict):
                 txt.fail(mw, "expected a table")
             txt.only(mt, {"summary", "remedy", "links"}, mw)
-            links = txt.get(mt, "links", mw, dict, False, {})
+            links = txt.get(mt, "links", mw, dict, {})
             for plat, url in links.items():
                 if plat not in (*PLATFORMS, "any") or not isinstance(url, str):
                     txt.fail(f"{mw}.links.{plat}", "expected windows/darwin/linux/any = URL")
@@ -267,7 +221,7 @@ def load_rules(directory: str | None = None) -> Rules:
                                       _text(txt, t.get("why"), f"{w}.why"), tuple(msgs))))
 
     targets = []
-    for i, tg in enumerate(pol.get(pol.data.get("network", {}), "targets", "network", list, False, [])):
+    for i, tg in enumerate(pol.get(pol.data.get("network", {}), "targets", "network", list, [])):
         pol.only(tg, {"name", "host", "port"}, f"network.targets[{i}]")
         targets.append((pol.get(tg, "name", f"network.targets[{i}]", str),
                         pol.get(tg, "host", f"network.targets[{i}]", str),

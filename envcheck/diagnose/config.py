@@ -7,11 +7,11 @@ other rules files. Nothing here touches the network.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from envcheck.errors import RuleError, UsageError
+from envcheck.errors import UsageError
+from envcheck.tomlcheck import TomlFile, load_toml
 
 FILE = "network.toml"
 
@@ -96,33 +96,9 @@ def intake_target(url: str) -> Target:
                   required=True, tls_port=port, role="intake")
 
 
-class _V:
+class _V(TomlFile):
     def __init__(self, data: dict):
-        self.data = data
-
-    def fail(self, key: str, reason: str):
-        raise RuleError(FILE, key, reason)
-
-    def table(self, parent: dict, key: str, where: str = "") -> dict:
-        v = parent.get(key)
-        if not isinstance(v, dict):
-            self.fail(f"{where}{key}", "missing" if v is None else "expected a table")
-        return v
-
-    def only(self, t: dict, allowed: set[str], where: str):
-        extra = sorted(set(t) - allowed)
-        if extra:
-            self.fail(f"{where}.{extra[0]}", "unknown key")
-
-    def get(self, t: dict, key: str, where: str, kind, default=..., ):
-        if key not in t:
-            if default is ...:
-                self.fail(f"{where}.{key}", "missing")
-            return default
-        v = t[key]
-        if (kind is int and isinstance(v, bool)) or not isinstance(v, kind):
-            self.fail(f"{where}.{key}", f"expected {kind.__name__}, got {type(v).__name__}")
-        return v
+        super().__init__(FILE, data)
 
     def ports(self, t: dict, key: str, where: str) -> tuple[int, ...]:
         vals = self.get(t, key, where, list, [])
@@ -171,13 +147,7 @@ def parse_config(data: dict) -> Config:
     causes = {}
     for code, texts in v.table(data, "causes").items():
         w = f"causes.{code}"
-        if not isinstance(texts, dict):
-            v.fail(w, "expected a table with ja and en")
-        v.only(texts, {"ja", "en"}, w)
-        ja, en = v.get(texts, "ja", w, str), v.get(texts, "en", w, str)
-        if not ja.strip() or not en.strip():
-            v.fail(w, "text must not be empty")
-        causes[code] = (ja, en)
+        causes[code] = v.text_pair(texts, w)
     from envcheck.diagnose.causes import CODES
     for code in CODES:
         if code not in causes:
@@ -196,16 +166,7 @@ def load_config(directory: str | None = None) -> Config:
     if directory is None:
         from envcheck.paths import builtin_rules_dir
         directory = builtin_rules_dir()
-    path = os.path.join(directory, FILE)
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise RuleError(FILE, "(file)", f"missing from {directory}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(FILE, "(syntax)", str(exc)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(FILE, "(file)", f"unreadable: {exc}") from None
+    data = load_toml(directory, FILE).data
     cfg = parse_config(data)
     server = os.environ.get("ENVCHECK_SERVER", "").strip()
     return cfg.with_server(server or None)
