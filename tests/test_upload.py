@@ -1,0 +1,99 @@
+"""The checker uploads to a real intake service on 127.0.0.1: consent, outbox, retries, exactly once."""
+
+import json
+import os
+from datetime import datetime, timezone
+
+import pytest
+
+pytest.importorskip("envcheck.server", reason="the intake service (server extra) is not installed")
+
+from server_fixtures import Server, free_port, passing_snapshot  # noqa: E402
+
+
+@pytest.fixture
+def seeker_env(tmp_path):
+    return {"ENVCHECK_HOME": str(tmp_path / "seeker"), "ENVCHECK_SERVER": ""}
+
+
+@pytest.fixture
+def snapshot(tmp_path, rules):
+    path = tmp_path / "passing.json"
+    path.write_text(json.dumps(passing_snapshot(rules, datetime.now(timezone.utc))))
+    return path
+
+
+def outbox(env):
+    d = os.path.join(env["ENVCHECK_HOME"], "outbox")
+    return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+
+def test_upload_with_consent_gives_a_receipt_and_makes_the_seeker_eligible(tmp_path, cli, seeker_env, snapshot):
+    server = Server(str(tmp_path / "srv"))
+    try:
+        res = cli("check", "--replay", str(snapshot), "--seeker-no", "01234-5678", "--upload", "--yes",
+                  "--server", server.url, "--lang", "en", env=seeker_env)
+        assert res.returncode == 0, res.stderr
+        assert "Sent. Receipt number: " in res.stdout
+        assert outbox(seeker_env) == []
+        receipts = os.listdir(os.path.join(seeker_env["ENVCHECK_HOME"], "receipts"))
+        assert len(receipts) == 1
+        answer = server.eligibility("01234-00005678").json()
+        assert answer["eligible"] is True and answer["report_id"] == receipts[0][:-5]
+    finally:
+        server.stop()
+
+
+def test_nothing_is_sent_without_consent(tmp_path, cli, seeker_env, snapshot):
+    res = cli("check", "--replay", str(snapshot), "--upload", "--server", "http://127.0.0.1:9", env=seeker_env)
+    assert res.returncode == 2
+    assert "consent" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert outbox(seeker_env) == []
+
+
+def test_server_down_keeps_the_report_then_send_delivers_it_exactly_once(tmp_path, cli, seeker_env, snapshot):
+    port = free_port()  # nothing listens here yet
+    res = cli("check", "--replay", str(snapshot), "--seeker-no", "01234-5678", "--upload", "--yes",
+              "--server", f"http://127.0.0.1:{port}", "--lang", "en", env=seeker_env)
+    assert res.returncode == 0, res.stderr  # the verdict's exit status; the upload failure is said on stderr
+    assert "kept" in res.stderr and "envcheck send" in res.stderr
+    [waiting] = outbox(seeker_env)
+    kept = open(os.path.join(seeker_env["ENVCHECK_HOME"], "outbox", waiting), "rb").read()
+
+    server = Server(str(tmp_path / "srv"))
+    try:
+        sent = cli("send", "--server", server.url, env=seeker_env)
+        assert sent.returncode == 0, sent.stdout + sent.stderr
+        assert f"sent {waiting[:-5]}: receipt" in sent.stdout
+        assert outbox(seeker_env) == []
+        again = cli("send", "--server", server.url, env=seeker_env)
+        assert again.returncode == 0 and "nothing waiting" in again.stdout
+        # A crash after delivery but before the outbox was emptied would re-send: same receipt, one row.
+        first = server.post(kept)
+        assert first.status_code == 200
+        assert server.counts()["reports"] == 1
+        receipt = json.load(open(os.path.join(seeker_env["ENVCHECK_HOME"], "receipts", waiting)))
+        assert first.json() == receipt
+    finally:
+        server.stop()
+
+
+def test_a_refused_report_is_moved_aside_with_its_reason(tmp_path, cli, seeker_env, snapshot):
+    server = Server(str(tmp_path / "srv"))
+    try:
+        out = tmp_path / "r.json"
+        assert cli("check", "--replay", str(snapshot), "--out", str(out), env=seeker_env).returncode == 0
+        doc = json.loads(out.read_text())
+        doc["verdict"] = "fail"  # edited after signing: the service refuses it
+        box = os.path.join(seeker_env["ENVCHECK_HOME"], "outbox")
+        os.makedirs(box)
+        with open(os.path.join(box, f"{doc['report_id']}.json"), "w") as fh:
+            json.dump(doc, fh)
+        sent = cli("send", "--server", server.url, env=seeker_env)
+        assert sent.returncode == 1 and "refused" in sent.stdout
+        rejected = os.path.join(seeker_env["ENVCHECK_HOME"], "rejected")
+        reason = open(os.path.join(rejected, f"{doc['report_id']}.reason.txt")).read()
+        assert "signature" in reason
+        assert outbox(seeker_env) == [] and server.counts()["reports"] == 0
+    finally:
+        server.stop()
