@@ -98,7 +98,6 @@ class Rules:
     """(platform or "any", minimum Zoom version)."""
     browser_minimums: tuple[tuple[str, Version, Version | None], ...]
     """(browser name, minimum version, minimum for its extended-support line or None)."""
-    network_targets: tuple[tuple[str, str, int], ...]
     source: str
 
     def threshold(self, name: str) -> int:
@@ -180,6 +179,11 @@ def load_rules(directory: str | None = None) -> Rules:
         raise RuleError(str(directory), "(directory)", "not a folder")
     f = {n: load_toml(directory, n) for n in FILES}
     pol, txt, sw, lc, up, mn = (f[n] for n in FILES)
+    for tf, tables in ((pol, {"ruleset", "thresholds", "checks"}), (txt, {"checks"}),
+                       (sw, {"p2p", "recording", "antivirus", "zoom", "browser"}),
+                       (lc, {"windows_edition_families", "windows", "macos", "linux"}),
+                       (up, {"windows_update", "macos_release"}), (mn, {"zoom", "browser"})):
+        tf.only(tf.data, tables, "")
 
     rs = pol.get(pol.data, "ruleset", "", dict)
     pol.only(rs, {"version", "as_of", "stale_after_days", "report_valid_days"}, "ruleset")
@@ -220,12 +224,6 @@ def load_rules(directory: str | None = None) -> Rules:
         checks.append((cid, CheckRule(cid, pol.get(m, "article", w, str), sev, _text(txt, t.get("title"), f"{w}.title"),
                                       _text(txt, t.get("why"), f"{w}.why"), tuple(msgs))))
 
-    targets = []
-    for i, tg in enumerate(pol.get(pol.data.get("network", {}), "targets", "network", list, [])):
-        pol.only(tg, {"name", "host", "port"}, f"network.targets[{i}]")
-        targets.append((pol.get(tg, "name", f"network.targets[{i}]", str),
-                        pol.get(tg, "host", f"network.targets[{i}]", str),
-                        pol.get(tg, "port", f"network.targets[{i}]", int)))
 
     fam = lc.get(lc.data, "windows_edition_families", "", dict)
     families = tuple((str(ed).lower(), family) for family in fam if family not in ("source", "note")
@@ -268,5 +266,5 @@ def load_rules(directory: str | None = None) -> Rules:
                         for i, s in enumerate(sw.get(sw.data, "antivirus", "", list))),
         browsers=browsers, browser_minimums=browser_min,
         zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
-        network_targets=tuple(targets), source=os.path.abspath(directory),
+        source=os.path.abspath(directory),
     )

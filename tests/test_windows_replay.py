@@ -100,7 +100,7 @@ def test_per_user_zoom_workplace_in_hkcu_counts_as_installed_and_current(rules):
 @pytest.mark.parametrize("folder, check_id, code", [
     ("windows_11_23h2_open_wifi", "network.wifi", "open"),
     ("windows_11_23h2_defender_stale_signatures", "antivirus.updated", "old"),
-    ("windows_11_23h2_firewall_all_profiles_off", "firewall.enabled", "off"),
+    ("windows_11_23h2_firewall_all_profiles_off", "firewall.enabled", "off_profiles"),
     ("windows_10_22h2_after_end_of_support", "os.supported", "ended"),
 ])
 def test_each_failing_scenario_fails_for_its_own_reason(folder, check_id, code, rules):

@@ -29,8 +29,16 @@ def decide_firewall(ev: dict, rules: Rules, now: datetime, platform: str) -> Dec
     if unread:
         return Decision("unknown", "unreadable", {"names": names(unread),
                                                   "reason": "; ".join(str(f.get("note") or "") for f in unread)})
-    off_profiles = sorted({k for f in fws for k, v in (f.get("detail") or {}).items() if v is False})
-    return Decision("fail", "off", {"names": names(fws), "profiles": ", ".join(off_profiles) or "-"})
+    off = {k for f in fws for k, v in (f.get("detail") or {}).items() if v is False and k in _PROFILE_JA}
+    if not off:
+        return Decision("fail", "off", {"names": names(fws)})
+    order = [p for p in _PROFILE_JA if p in off]
+    return Decision("fail", "off_profiles", {"names": names(fws), "profiles_ja": "・".join(_PROFILE_JA[p] for p in order),
+                                             "profiles_en": ", ".join(order)})
+
+
+# Windows Firewall's network profiles as Windows Security names them in Japanese.
+_PROFILE_JA = {"domain": "ドメイン", "private": "プライベート", "public": "パブリック"}
 
 
 def extract_antivirus(facts: Facts, rules: Rules) -> dict:

@@ -1,0 +1,91 @@
+"""The consent dialog: the exact text of what will be sent, then an explicit choice.
+
+It never blocks (no wait_window): the choice arrives through callbacks, so the window keeps
+repainting and tests can drive it with events.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from tkinter import ttk
+from typing import Callable
+
+from envcheck.gui import model
+
+
+class ConsentDialog(tk.Toplevel):
+    def __init__(self, parent, lang: str, body: str, on_accept: Callable[[], None],
+                 on_cancel: Callable[[], None], fonts: dict):
+        super().__init__(parent)
+        self.lang = lang
+        self._on_accept, self._on_cancel = on_accept, on_cancel
+        self.title(model.text(lang, "consent_title"))
+        self.transient(parent)
+        self.geometry("+%d+%d" % (parent.winfo_rootx() + 40, parent.winfo_rooty() + 30))
+        self.minsize(640, 480)
+        self.columnconfigure(0, weight=1)
+        self.rowconfigure(0, weight=1)
+
+        frame = ttk.Frame(self, padding=12)
+        frame.grid(row=0, column=0, sticky="nsew")
+        frame.columnconfigure(0, weight=1)
+        frame.rowconfigure(0, weight=1)
+        self.text = tk.Text(frame, wrap="char" if lang == "ja" else "word", width=80, height=24, relief="solid", borderwidth=1,
+                            font="TkTextFont", padx=8, pady=6, takefocus=True)
+        self.text.insert("1.0", body)
+        self.text.configure(state="disabled")
+        scroll = ttk.Scrollbar(frame, orient="vertical", command=self.text.yview)
+        self.text.configure(yscrollcommand=scroll.set)
+        self.text.grid(row=0, column=0, sticky="nsew")
+        scroll.grid(row=0, column=1, sticky="ns")
+        # Tab leaves the read-only text instead of being swallowed by it.
+        self.text.bind("<Tab>", lambda e: (self.text.tk_focusNext().focus_set(), "break")[1])
+        self.text.bind("<Shift-Tab>", lambda e: (self.text.tk_focusPrev().focus_set(), "break")[1])
+
+        buttons = ttk.Frame(frame, padding=(0, 10, 0, 0))
+        buttons.grid(row=1, column=0, columnspan=2, sticky="e")
+        self.accept_button = ttk.Button(buttons, text=model.text(lang, "consent_yes"), command=self.accept,
+                                        underline=_underline(model.text(lang, "consent_yes")))
+        self.cancel_button = ttk.Button(buttons, text=model.text(lang, "consent_no"), command=self.cancel,
+                                        underline=_underline(model.text(lang, "consent_no")))
+        self.accept_button.grid(row=0, column=0, padx=(0, 8))
+        self.cancel_button.grid(row=0, column=1)
+
+        self.protocol("WM_DELETE_WINDOW", self.cancel)
+        self.bind("<Escape>", lambda e: self.cancel())
+        for key in ("<Alt-a>", "<Alt-A>"):
+            self.bind(key, lambda e: self.accept())
+        for key in ("<Alt-c>", "<Alt-C>"):
+            self.bind(key, lambda e: self.cancel())
+        self.text.focus_set()
+        try:
+            self.grab_set()  # modal for the mouse and keyboard, without a nested event loop
+        except tk.TclError:  # not viewable yet on some window managers
+            self.after(50, self._grab_later)
+
+    def _grab_later(self) -> None:
+        try:
+            self.grab_set()
+        except tk.TclError:
+            pass
+
+    def accept(self) -> None:
+        self._close()
+        self._on_accept()
+
+    def cancel(self) -> None:
+        self._close()
+        self._on_cancel()
+
+    def _close(self) -> None:
+        try:
+            self.grab_release()
+        finally:
+            self.destroy()
+
+
+def _underline(label: str) -> int:
+    """Index of the accelerator letter in '送信(U)' or 'Send (U)'; -1 when there is none."""
+    if label.endswith(")") and len(label) >= 3 and label[-3] == "(":
+        return len(label) - 2
+    return -1

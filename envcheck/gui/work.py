@@ -1,0 +1,113 @@
+"""What the window's worker threads do: check (the one pipeline), send, open a settings page.
+
+Nothing here touches Tk: results go back through envcheck/gui/jobs.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from envcheck.gui import model
+
+
+def check(post, replay: str | None, now, rules_dir: str | None, seeker: str | None):
+    """The pipeline's run_check, with progress counted per probe. Returns (rules, CheckRun)."""
+    from envcheck.pipeline import live_host, run_check
+
+    rules, source = _rules(rules_dir, online=not replay)
+    if replay:
+        from envcheck.probes import ReplayHost, parse_snapshot
+
+        try:
+            with open(replay, encoding="utf-8") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            from envcheck.errors import UsageError
+
+            raise UsageError(f"cannot read {replay}: {getattr(exc, 'strerror', None) or exc}") from None
+        snapshot = parse_snapshot(text, os.path.basename(replay))
+        host, total = ReplayHost(snapshot), len(snapshot["probes"])
+    else:
+        from envcheck.probes import specs_for
+
+        host = live_host(rules, offline=False)
+        total = len(specs_for(host.platform))
+    post("total", total)
+    count = [0]
+
+    def progress(probe_id: str) -> None:
+        count[0] += 1
+        post("progress", count[0])
+
+    return rules, run_check(host, rules, now=now, seeker_no=seeker, progress=progress, rules_source=source)
+
+
+def _rules(rules_dir: str | None, online: bool):
+    """The rules as `envcheck check` chooses them: --rules as given, else the newest verified set."""
+    if rules_dir:
+        from envcheck.ruleset import load_rules
+        return load_rules(rules_dir), {"rules_source": "--rules"}
+    from envcheck.rulesupdate import choose_rules
+    from envcheck.upload import UploadError, find_config, make_session
+
+    try:
+        config = find_config()
+    except UploadError:
+        config = None
+    choice = choose_rules(online=online and config is not None, server_url=config.url if config else None,
+                          session_factory=lambda: make_session(config),
+                          ca_bundle=config.ca_bundle if config else None)
+    return choice.rules, {"rules_source": choice.source, "rules_fetched_at": choice.fetched_at}
+
+
+def sign(report: dict) -> dict:
+    from envcheck.signing import load_or_create_key, sign_report
+
+    return sign_report(report, load_or_create_key(warn=lambda msg: None))
+
+
+def deliver(report: dict, config):
+    """Sign, keep in the outbox, send. Returns (receipt, None) or (None, UploadError)."""
+    from envcheck.upload import HttpUploader, Outbox, UploadError
+
+    outbox = Outbox()
+    path = outbox.add(sign(report))
+    try:
+        return outbox.deliver(path, HttpUploader(config)), None
+    except UploadError as exc:
+        return None, exc
+
+
+def flush_outbox(post=None) -> list[str]:
+    """Deliver reports kept after a failed send (consent was given then); their receipt numbers."""
+    from envcheck.upload import HttpUploader, Outbox, UploadError, find_config, receipt_number
+
+    try:
+        config = find_config()
+    except UploadError:
+        return []
+    outbox = Outbox()
+    waiting = outbox.waiting() if config else []
+    if not waiting:
+        return []
+    uploader, receipts = HttpUploader(config), []
+    for path in waiting:
+        try:
+            receipts.append(receipt_number(outbox.deliver(path, uploader)))
+        except UploadError:
+            continue
+    return receipts
+
+
+def open_link(link: str) -> None:
+    """Open a settings page (ms-settings:, windowsdefender:, x-apple.systempreferences:) or a web page."""
+    how, target = model.opener(link)
+    if how == "startfile":
+        os.startfile(target)  # type: ignore[attr-defined]  # Windows only
+    elif how == "browser":
+        import webbrowser
+
+        webbrowser.open(target)
+    else:
+        subprocess.Popen(target, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,0 +1,206 @@
+"""The machine API under /api/v1 (DESIGN §4) and /healthz. Every error is {"error": "<one line>"}."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from fastapi import Query, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from sqlalchemy import select, text
+from starlette.concurrency import run_in_threadpool
+
+from envcheck.errors import InvalidSeekerNumber
+from envcheck.seeker import normalize_seeker_no
+from envcheck.server.db import ApiToken, AuditEntry, StoreUnavailable, utcnow
+from envcheck.server.intake import Rejected, check_upload, eligibility, store_report
+from envcheck.server.security import token_hash
+
+SPEEDTEST_MAX = 8 * 1024 * 1024
+_DRAIN_MAX = 1024 * 1024  # read (and drop) this much of an oversized body so the client sees the 413
+
+
+class ErrorBody(BaseModel):
+    error: str
+
+
+class ReceiptSignature(BaseModel):
+    alg: str
+    key_id: str
+    value: str
+
+
+class Receipt(BaseModel):
+    format: str
+    report_id: str
+    received_at: str
+    verdict: str
+    sha256: str
+    server_key_id: str
+    signature: ReceiptSignature
+
+
+class EligibilityOut(BaseModel):
+    seeker_no: str
+    eligible: bool
+    reason: str
+    report_id: str | None
+    valid_until: str | None
+
+
+class RulesOut(BaseModel):
+    version: str
+    as_of: str
+    report_valid_days: int
+
+
+class ServerKeyOut(BaseModel):
+    alg: str
+    key_id: str
+    public_key: str
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Received(BaseModel):
+    received: int
+
+
+def error(status: int, reason: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": reason}, status_code=status, headers=headers)
+
+
+def _errors(*codes: int) -> dict:
+    return {c: {"model": ErrorBody} for c in codes}
+
+
+async def _read_bounded(request: Request, limit: int) -> bytes | None:
+    """The body, or None when it is over `limit` bytes (whatever Content-Length claims)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > max(limit, _DRAIN_MAX)):
+        return None
+    body = bytearray()
+    total = 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > limit:
+            if total > _DRAIN_MAX:
+                break  # stop reading: the connection is closed after the 413
+            continue
+        body += chunk
+    return None if total > limit else bytes(body)
+
+
+async def post_report(request: Request):
+    """Receive a signed report (envcheck.report/1). 201 stored, 200 stored before (same receipt),
+    409 same report id with other content, 400/422 unreadable, invalid, badly signed, stale or
+    future-dated, 413 too large, 503 the database is busy or down (nothing was written)."""
+    st = request.app.state.envcheck
+    body = await _read_bounded(request, st.settings.max_report_bytes)
+    if body is None:
+        return error(413, f"the report is larger than {st.settings.max_report_bytes} bytes")
+    now = utcnow()
+    s = st.settings
+    try:
+        checked = await run_in_threadpool(check_upload, body, st.rules, now,
+                                          timedelta(hours=s.max_report_age_hours),
+                                          timedelta(seconds=s.clock_skew_seconds))
+        outcome = await run_in_threadpool(store_report, st.store, checked, st.rules, st.key, now)
+    except Rejected as exc:
+        return error(exc.status, str(exc))
+    return JSONResponse(outcome.receipt, status_code=outcome.status)
+
+
+def _bearer(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    scheme, _, value = auth.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def get_eligibility(seeker_no: str, request: Request):
+    """May this job-seeker book? Needs a booking-service token (`Authorization: Bearer <token>`)."""
+    st = request.app.state.envcheck
+    token = _bearer(request)
+    if token is None:
+        return error(401, "a booking-service token is required (Authorization: Bearer <token>)",
+                     {"WWW-Authenticate": "Bearer"})
+    try:
+        number = normalize_seeker_no(seeker_no)
+    except InvalidSeekerNumber as exc:
+        return error(400, exc.diagnostics())
+    with st.store.tx() as s:
+        name = s.scalar(select(ApiToken.name).where(ApiToken.token_hash == token_hash(token),
+                                                    ApiToken.revoked.is_(False)))
+        if name is None:
+            return error(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
+        answer = eligibility(s, number, st.rules, utcnow())
+        s.add(AuditEntry(at=utcnow(), actor=f"token:{name}"[:80], role="booking", action="eligibility",
+                         target=number, ip=_ip(request), detail=json.dumps({"eligible": answer.eligible})))
+    return JSONResponse(answer.as_dict())
+
+
+def _ip(request: Request) -> str:
+    return (request.client.host if request.client else "-")[:64]
+
+
+def get_rules_latest(request: Request):
+    """The version of the rules the service judges reports with (TUF metadata comes later)."""
+    r = request.app.state.envcheck.rules
+    return {"version": r.version, "as_of": r.as_of.isoformat(), "report_valid_days": r.report_valid_days}
+
+
+def get_server_key(request: Request):
+    """The public key that signs receipts."""
+    st = request.app.state.envcheck
+    return {"alg": "Ed25519", "key_id": st.key_id, "public_key": st.public_key}
+
+
+def healthz(request: Request):
+    """200 when the database answers; 503 otherwise."""
+    with request.app.state.envcheck.store.tx() as s:
+        s.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def speedtest_get(request: Request, n: int = Query(1024 * 1024, alias="bytes", ge=0, le=SPEEDTEST_MAX)):
+    """N bytes of incompressible data (at most 8 MiB) for the diagnostics' download measurement."""
+    return Response(request.app.state.envcheck.blob[:n], media_type="application/octet-stream",
+                    headers={"Cache-Control": "no-store"})
+
+
+async def speedtest_post(request: Request):
+    """Accept a body of at most 8 MiB and say how many bytes arrived (upload measurement)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > SPEEDTEST_MAX):
+        return error(413, f"at most {SPEEDTEST_MAX} bytes")
+    n = 0
+    async for chunk in request.stream():
+        n += len(chunk)
+        if n > SPEEDTEST_MAX:
+            return error(413, f"at most {SPEEDTEST_MAX} bytes")
+    return {"received": n}
+
+
+_REPORT_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "description": "A signed envcheck.report/1 document (DESIGN §4), at most 256 KiB."}}}}}
+
+routes = [
+    APIRoute("/api/v1/reports", post_report, methods=["POST"], response_model=Receipt, status_code=201,
+             openapi_extra=_REPORT_BODY, responses={200: {"model": Receipt, "description": "Received before"},
+                                                   **_errors(400, 409, 413, 422, 503)}, tags=["intake"]),
+    APIRoute("/api/v1/eligibility/{seeker_no}", get_eligibility, methods=["GET"], response_model=EligibilityOut,
+             responses=_errors(400, 401, 503), tags=["booking"]),
+    APIRoute("/api/v1/rules/latest", get_rules_latest, methods=["GET"], response_model=RulesOut, tags=["rules"]),
+    APIRoute("/api/v1/server-key", get_server_key, methods=["GET"], response_model=ServerKeyOut, tags=["intake"]),
+    APIRoute("/api/v1/speedtest", speedtest_get, methods=["GET"], response_class=Response,
+             responses={200: {"content": {"application/octet-stream": {}}}, **_errors(422)}, tags=["diagnostics"]),
+    APIRoute("/api/v1/speedtest", speedtest_post, methods=["POST"], response_model=Received,
+             responses=_errors(413), tags=["diagnostics"]),
+    APIRoute("/healthz", healthz, methods=["GET"], response_model=Health, responses=_errors(503), tags=["ops"]),
+]
+
+__all__ = ["routes", "error", "StoreUnavailable"]

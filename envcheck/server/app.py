@@ -1,0 +1,139 @@
+"""The ASGI application: `create_app(settings)` wires settings, store, rules and key to the routes.
+
+Nothing is configured at import time; `create_app_from_env` is the factory uvicorn calls.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from envcheck import __version__
+from envcheck.ruleset import Rules, load_rules
+from envcheck.server import api, web, webauth
+from envcheck.server.db import Store, StoreUnavailable, make_engine
+from envcheck.server.security import load_server_key, public_key_b64
+from envcheck.server.settings import Settings
+from envcheck.signing import key_id
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    store: Store
+    rules: Rules
+    key: object
+    key_id: str
+    public_key: str
+    templates: Environment
+    blob: bytes
+    """8 MiB of random bytes for GET /api/v1/speedtest."""
+
+
+def _html(path: str, endpoint, methods=("GET",)) -> APIRoute:
+    return APIRoute(path, endpoint, methods=list(methods), include_in_schema=False, response_class=HTMLResponse)
+
+
+routes = [
+    *api.routes,
+    _html("/", web.home),
+    _html("/login", webauth.get_login),
+    _html("/login", webauth.post_login, methods=("POST",)),
+    _html("/logout", webauth.post_logout, methods=("POST",)),
+    _html("/reports", web.list_reports),
+    _html("/reports/{report_id}", web.show_report),
+    _html("/seekers/{seeker_no}", web.show_seeker),
+    _html("/audit", web.show_audit),
+]
+
+_SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                                 b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: a strict CSP (no script at all) and friends on every response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + _SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def _page_error(request: Request, message: str, status: int):
+    return web.render(request, "error.html", {"message": message}, viewer=None, status=status)
+
+
+async def _unavailable(request: Request, exc: StoreUnavailable):
+    if _is_api(request):
+        return JSONResponse({"error": exc.diagnostics()}, status_code=503, headers={"Retry-After": "5"})
+    return _page_error(request, "unavailable", 503)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException):
+    if _is_api(request):
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+    return _page_error(request, "not_found" if exc.status_code == 404 else "forbidden", exc.status_code)
+
+
+async def _invalid(request: Request, exc: RequestValidationError):
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return JSONResponse({"error": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=422)
+
+
+def _fastapi() -> FastAPI:
+    return FastAPI(title="envcheck intake service", version=__version__, routes=routes,
+                   description="Receives signed envcheck reports, re-judges them, answers eligibility. "
+                               "See docs/server.md.",
+                   exception_handlers={StoreUnavailable: _unavailable, StarletteHTTPException: _http_error,
+                                       RequestValidationError: _invalid},
+                   docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
+
+
+def openapi_document() -> dict:
+    """The OpenAPI document the service serves (docs/openapi.json is a copy; a test keeps it current)."""
+    return _fastapi().openapi()
+
+
+def create_app(settings: Settings, rules: Rules | None = None) -> FastAPI:
+    """The service for these settings; the database schema must exist (`envcheck-server init`)."""
+    key = load_server_key(settings.server_key_path)
+    store = Store(make_engine(settings.database_url, timeout=settings.db_timeout_seconds))
+    app = _fastapi()
+    block = os.urandom(64 * 1024)
+    app.state.envcheck = AppState(settings=settings, store=store, rules=rules or load_rules(settings.rules_dir),
+                                  key=key, key_id=key_id(key.public_key()), public_key=public_key_b64(key),
+                                  templates=web.templates(), blob=block * (api.SPEEDTEST_MAX // len(block)))
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` (each worker process reads the environment itself)."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,211 @@
+"""The store: SQLAlchemy 2 tables, the engine, and one transaction per unit of work.
+
+The same schema runs on SQLite (one office, the default) and PostgreSQL (several processes
+on several machines). The schema itself is created only by the Alembic migrations in
+migrations/ (`envcheck-server init` / `upgrade`); these models must match them.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Iterator
+
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        TypeDecorator, create_engine, event)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from envcheck.errors import EnvcheckError
+
+
+class StoreUnavailable(EnvcheckError):
+    """The database is locked, unreachable or overloaded: the caller answers 503 and nothing was written."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out; stored as naive UTC on both databases."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(String(36), unique=True)
+    seeker_no: Mapped[str | None] = mapped_column(String(14))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    platform: Mapped[str] = mapped_column(String(16))
+    checker_version: Mapped[str] = mapped_column(String(64))
+    rules_version: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    claimed_verdict: Mapped[str] = mapped_column(String(16))
+    verdict: Mapped[str] = mapped_column(String(16))
+    """The service's own verdict (re-judged with its rules); eligibility follows this one."""
+    judged_rules_version: Mapped[str] = mapped_column(String(64))
+    claimed_statuses: Mapped[str] = mapped_column(Text)
+    statuses: Mapped[str] = mapped_column(Text)
+    mismatch: Mapped[bool] = mapped_column(Boolean)
+    new_device_key: Mapped[bool] = mapped_column(Boolean)
+    sha256: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    receipt: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_reports_received", "received_at", "id"),
+        Index("ix_reports_verdict_received", "verdict", "received_at", "id"),
+        Index("ix_reports_seeker_created", "seeker_no", "created_at"),
+        Index("ix_reports_created", "created_at"),
+    )
+
+
+class DeviceKey(Base):
+    __tablename__ = "device_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seeker_no: Mapped[str] = mapped_column(String(14))
+    key_id: Mapped[str] = mapped_column(String(16))
+    public_key: Mapped[str] = mapped_column(String(64))
+    pinned: Mapped[bool] = mapped_column(Boolean)
+    """True for the first key seen for this seeker."""
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_report_id: Mapped[str] = mapped_column(String(36))
+
+    __table_args__ = (Index("ux_device_keys_seeker_key", "seeker_no", "key_id", unique=True),)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WebSession(Base):
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_login_failures_ip_at", "ip", "at"),)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    """User name, "token:<name>" for the booking service, or "-" when anonymous."""
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(80))
+    ip: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_audit_at", "at", "id"),)
+
+
+def make_engine(url: str, timeout: int = 5, pool_size: int = 8) -> Engine:
+    """An engine that waits at most `timeout` seconds for a lock or a connection."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", mode=0o700, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False},
+                               pool_size=pool_size, max_overflow=8, pool_timeout=timeout)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # WAL: readers never wait for the writer
+            dbapi_conn.isolation_level = None  # SQLAlchemy issues BEGIN itself (below)
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={timeout * 1000}")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # take the write lock at BEGIN: no deadlock between two upgrading readers
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=8, pool_timeout=timeout,
+                         connect_args={"connect_timeout": timeout,
+                                       "options": f"-c lock_timeout={timeout * 1000} "
+                                                  f"-c statement_timeout={timeout * 4000}"})
+
+
+class Store:
+    """Engine + session factory; `with store.tx() as s:` is one transaction, all or nothing."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def tx(self) -> Iterator[Session]:
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except (OperationalError, PoolTimeout) as exc:
+            raise StoreUnavailable(_why(exc)) from exc
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise StoreUnavailable(_why(exc)) from exc
+            raise
+
+
+def _why(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = text[0] if text else type(exc).__name__
+    if "locked" in first or "lock timeout" in first:
+        return "the database is busy (locked); try again shortly"
+    return "the database is unavailable; try again shortly"

@@ -1,0 +1,183 @@
+"""Receiving a report: parse, validate, verify, check freshness, re-judge, store, receipt.
+
+Everything up to re-judging is done before a transaction is opened, so a slow or hostile
+upload never holds the database. Storing is one transaction: the report, its device key
+and the receipt are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import rfc8785
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from envcheck.checks import rejudge
+from envcheck.errors import EnvcheckError
+from envcheck.reportschema import InvalidReport
+from envcheck.ruleset import Rules
+from envcheck.server.db import AuditEntry, DeviceKey, LoginFailure, Report, Store, StoreUnavailable, WebSession
+from envcheck.server.security import sign_receipt
+from envcheck.signing import Verified, key_id, verify_report
+
+RECEIPT_FORMAT = "envcheck.receipt/1"
+
+
+class Rejected(EnvcheckError):
+    """The upload is refused; `status` is the HTTP status (4xx) and the message the reason."""
+
+    def __init__(self, status: int, reason: str):
+        self.status = status
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A report that passed every check that needs no database."""
+
+    doc: dict
+    verified: Verified
+    sha256: str
+    body: bytes
+    created_at: datetime
+    verdict: str
+    statuses: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    """201 stored now, 200 the same report was stored before."""
+    receipt: dict
+
+
+def stamp(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, skew: timedelta) -> Checked:
+    """Everything but storing; raises Rejected (400 unreadable, 422 invalid, stale or bad signature)."""
+    try:
+        doc = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise Rejected(400, "the body is not UTF-8 text") from None
+    except RecursionError:
+        raise Rejected(400, "the JSON is nested too deeply") from None
+    except ValueError as exc:
+        raise Rejected(400, f"the body is not JSON ({str(exc).splitlines()[0][:80]})") from None
+    try:
+        verified = verify_report(doc)  # validates the shape first, then the signature
+    except InvalidReport as exc:
+        raise Rejected(422, exc.diagnostics()[:300]) from None
+    created = datetime.fromisoformat(doc["created_at"].replace("Z", "+00:00"))
+    if created > now + skew:
+        raise Rejected(422, f"created_at {doc['created_at']} is in the future (server time {stamp(now)})")
+    if created < now - max_age:
+        raise Rejected(422, f"stale report: created_at {doc['created_at']} is older than "
+                            f"{int(max_age.total_seconds() // 3600)} hours; run the check again")
+    verdict, statuses = rejudge(doc, rules)
+    sha = hashlib.sha256(rfc8785.dumps(doc)).hexdigest()
+    return Checked(doc, verified, sha, body, created, verdict, statuses)
+
+
+def _device_key(s, seeker_no: str | None, doc: dict, report_id: str, now: datetime) -> bool:
+    """Record the device key; True when this seeker had another (pinned) key before."""
+    if seeker_no is None:
+        return False
+    kid = doc["signature"]["key_id"]
+    keys = s.scalars(select(DeviceKey).where(DeviceKey.seeker_no == seeker_no)).all()
+    for k in keys:
+        if k.key_id == kid:
+            if now > k.last_seen:
+                k.last_seen = now
+            return not k.pinned
+    s.add(DeviceKey(seeker_no=seeker_no, key_id=kid, public_key=doc["signature"]["public_key"],
+                    pinned=not keys, first_seen=now, last_seen=now, first_report_id=report_id))
+    return bool(keys)
+
+
+def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey, now: datetime) -> Outcome:
+    """Idempotent by report_id: same canonical content -> 200 and the first receipt; other content -> 409."""
+    rid = c.verified.report_id
+    for attempt in range(3):
+        try:
+            with store.tx() as s:
+                old = s.execute(select(Report.sha256, Report.receipt).where(Report.report_id == rid)).first()
+                if old is not None:
+                    if old.sha256 == c.sha256:
+                        return Outcome(200, json.loads(old.receipt))
+                    raise Rejected(409, f"report {rid} was already received with other content")
+                new_key = _device_key(s, c.verified.seeker_no, c.doc, rid, now)
+                receipt = sign_receipt({"format": RECEIPT_FORMAT, "report_id": rid, "received_at": stamp(now),
+                                        "verdict": c.verdict, "sha256": c.sha256,
+                                        "server_key_id": key_id(key.public_key())}, key)
+                claimed = {str(ch.get("id")): str(ch.get("status")) for ch in c.doc["checks"]}
+                s.add(Report(
+                    report_id=rid, seeker_no=c.verified.seeker_no, created_at=c.created_at, received_at=now,
+                    platform=c.doc["checker"]["platform"], checker_version=c.doc["checker"]["version"][:64],
+                    rules_version=c.doc["checker"]["rules_version"][:64], key_id=c.verified.key_id,
+                    claimed_verdict=c.doc["verdict"], verdict=c.verdict, judged_rules_version=rules.version,
+                    claimed_statuses=json.dumps(claimed, sort_keys=True),
+                    statuses=json.dumps(c.statuses, sort_keys=True),
+                    mismatch=claimed != c.statuses or c.doc["verdict"] != c.verdict,
+                    new_device_key=new_key, sha256=c.sha256, body=c.body, receipt=json.dumps(receipt)))
+            return Outcome(201, receipt)
+        except IntegrityError:
+            continue  # another process stored the same report or device key first: look again
+    raise StoreUnavailable("the report could not be stored (conflicting concurrent uploads); try again")
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    seeker_no: str
+    eligible: bool
+    reason: str
+    report_id: str | None
+    valid_until: str | None
+
+    def as_dict(self) -> dict:
+        return {"seeker_no": self.seeker_no, "eligible": self.eligible, "reason": self.reason,
+                "report_id": self.report_id, "valid_until": self.valid_until}
+
+
+def eligibility(s, seeker_no: str, rules: Rules, now: datetime) -> Eligibility:
+    """Eligible when the latest report (by created_at) passes as re-judged by the service and is
+    younger than the rules' report_valid_days. Every stored report had a valid signature."""
+    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at)
+                    .where(Report.seeker_no == seeker_no)
+                    .order_by(Report.created_at.desc(), Report.id.desc()).limit(1)).first()
+    if row is None:
+        return Eligibility(seeker_no, False, "no report has been received for this job-seeker", None, None)
+    until = row.created_at + timedelta(days=rules.report_valid_days)
+    if row.verdict != "pass":
+        return Eligibility(seeker_no, False, f"the latest report's verdict is {row.verdict} "
+                                             "(as re-judged by the service)", row.report_id, None)
+    if now >= until:
+        return Eligibility(seeker_no, False, f"the latest report expired at {stamp(until)}; "
+                                             "the job-seeker must check again", row.report_id, stamp(until))
+    return Eligibility(seeker_no, True, "the latest report passes, its signature is valid and it is "
+                                        f"{rules.report_valid_days} days valid", row.report_id, stamp(until))
+
+
+def purge(store: Store, retention_days: int, now: datetime) -> dict[str, int]:
+    """Delete reports received before the retention period, and stale keys, sessions and throttle rows."""
+    cutoff = now - timedelta(days=retention_days)
+    with store.tx() as s:
+        counts = {
+            "reports": s.execute(delete(Report).where(Report.received_at < cutoff)).rowcount,
+            "device_keys": s.execute(delete(DeviceKey).where(DeviceKey.last_seen < cutoff)).rowcount,
+            "sessions": s.execute(delete(WebSession).where(WebSession.expires_at < now)).rowcount,
+            "login_failures": s.execute(delete(LoginFailure)
+                                        .where(LoginFailure.at < now - timedelta(days=1))).rowcount,
+        }
+        s.add(AuditEntry(at=now, actor="envcheck-server", role="admin", action="purge", target="-", ip="-",
+                         detail=json.dumps(counts)))
+    return counts
+
+
+__all__ = ["Rejected", "Checked", "Outcome", "check_upload", "store_report", "eligibility", "purge"]

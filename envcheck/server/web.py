@@ -1,0 +1,250 @@
+"""Counselor and support pages: report list, report detail, seeker history, audit log.
+
+Report content is attacker-controlled: templates autoescape everything, nothing is marked
+safe, links from a report are shown as text, long strings are clipped and nested evidence is
+depth-limited before it is rendered. Every view of a report is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader
+from sqlalchemy import and_, or_, select
+
+from envcheck.errors import InvalidSeekerNumber
+from envcheck.reportschema import InvalidReport
+from envcheck.ruleset import CHECK_IDS
+from envcheck.seeker import normalize_seeker_no
+from envcheck.server.db import AuditEntry, DeviceKey, Report
+from envcheck.server.i18n import JST, LANGS, local_time, translator
+from envcheck.server.intake import eligibility
+from envcheck.server.webauth import Viewer, audit, to_login, viewer_in
+from envcheck.signing import verify_report
+
+PAGE = 50
+MAX_DEPTH = 5
+MAX_TEXT = 300
+MAX_ITEMS = 60
+_LIST_COLUMNS = (Report.id, Report.report_id, Report.seeker_no, Report.created_at, Report.received_at,
+                 Report.platform, Report.claimed_verdict, Report.verdict, Report.mismatch, Report.new_device_key)
+
+
+def templates() -> Environment:
+    env = Environment(loader=FileSystemLoader(os.path.join(os.path.dirname(__file__), "templates")),
+                      autoescape=True, auto_reload=False)
+    env.filters["clip"] = clip
+    env.globals["local_time"] = local_time
+    return env
+
+
+def clip(value, limit: int = MAX_TEXT) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else f"{text[:limit]}… (+{len(text) - limit})"
+
+
+def bounded(node, depth: int = 0):
+    """A copy of JSON data that is at most MAX_DEPTH deep, MAX_ITEMS wide, strings clipped."""
+    if depth >= MAX_DEPTH and isinstance(node, (dict, list)):
+        return f"… ({type(node).__name__} nested deeper than {MAX_DEPTH})"
+    if isinstance(node, dict):
+        items = list(node.items())
+        out = {clip(k, 80): bounded(v, depth + 1) for k, v in items[:MAX_ITEMS]}
+        if len(items) > MAX_ITEMS:
+            out["…"] = f"{len(items) - MAX_ITEMS} more"
+        return out
+    if isinstance(node, list):
+        out = [bounded(v, depth + 1) for v in node[:MAX_ITEMS]]
+        return out + [f"… {len(node) - MAX_ITEMS} more"] if len(node) > MAX_ITEMS else out
+    if isinstance(node, str):
+        return clip(node)
+    return node
+
+
+def pretty(node) -> str:
+    return json.dumps(bounded(node), ensure_ascii=False, indent=2)
+
+
+def language(request: Request) -> str:
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    return request.cookies.get("lang") if request.cookies.get("lang") in LANGS else "ja"
+
+
+def render(request: Request, name: str, ctx: dict, viewer: Viewer | None, status: int = 200) -> HTMLResponse:
+    lang = language(request)
+    other = "en" if lang == "ja" else "ja"
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", other)]
+    page = request.app.state.envcheck.templates.get_template(name).render(
+        **ctx, t=translator(lang), lang=lang, other_lang=other, user=viewer, csrf=viewer.csrf if viewer else "",
+        lang_url=f"{request.url.path}?{urlencode(params)}")
+    resp = HTMLResponse(page, status_code=status)
+    if request.query_params.get("lang") in LANGS:
+        resp.set_cookie("lang", lang, httponly=True, samesite="lax", path="/", max_age=365 * 86400,
+                        secure=request.url.scheme == "https")
+    return resp
+
+
+def _day(text: str | None, problems: list, t) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(t("bad_date"))
+        return None
+
+
+def _jst_start(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=JST)
+
+
+def list_reports(request: Request):
+    st = request.app.state.envcheck
+    q = request.query_params
+    t = translator(language(request))
+    problems: list[str] = []
+    cond = []
+    verdict = q.get("verdict", "")
+    if verdict in ("pass", "fail", "incomplete"):
+        cond.append(Report.verdict == verdict)
+    seeker = q.get("seeker", "")[:40]
+    if seeker.strip():
+        try:
+            cond.append(Report.seeker_no == normalize_seeker_no(seeker))
+        except InvalidSeekerNumber as exc:
+            problems.append(f"{t('bad_seeker')}: {exc.diagnostics()}")
+    d_from, d_to = _day(q.get("from"), problems, t), _day(q.get("to"), problems, t)
+    if d_from:
+        cond.append(Report.received_at >= _jst_start(d_from))
+    if d_to:
+        cond.append(Report.received_at < _jst_start(d_to) + timedelta(days=1))
+    before = q.get("before", "")
+    try:
+        b_at, b_id = before.split("_", 1) if before else ("", "0")
+        if before:
+            at = datetime.fromisoformat(b_at)
+            cond.append(or_(Report.received_at < at, and_(Report.received_at == at, Report.id < int(b_id))))
+    except ValueError:
+        before = ""
+    with st.store.tx() as s:
+        viewer = viewer_in(s, request)
+        if viewer is None:
+            return to_login(request)
+        rows = [] if problems else s.execute(
+            select(*_LIST_COLUMNS).where(*cond).order_by(Report.received_at.desc(), Report.id.desc())
+            .limit(PAGE + 1)).all()
+        audit(s, viewer, request, "list_reports", "-",
+              json.dumps({k: q.get(k) for k in ("verdict", "seeker", "from", "to", "before") if q.get(k)}))
+    keep = [(k, q.get(k)) for k in ("verdict", "seeker", "from", "to", "lang") if q.get(k)]
+    next_url = None
+    if len(rows) > PAGE:
+        rows = rows[:PAGE]
+        last = rows[-1]
+        next_url = "/reports?" + urlencode(keep + [("before", f"{last.received_at.isoformat()}_{last.id}")])
+    first_url = "/reports?" + urlencode(keep) if before else None
+    f = {"verdict": verdict, "seeker": seeker, "date_from": q.get("from", "")[:10], "date_to": q.get("to", "")[:10]}
+    return render(request, "reports.html", {"rows": rows, "f": f, "problems": problems, "next_url": next_url,
+                                            "first_url": first_url}, viewer)
+
+
+def _checks(doc: dict, r: Report, rules, lang: str, show_evidence: bool) -> list[dict]:
+    claimed = json.loads(r.claimed_statuses)
+    judged = json.loads(r.statuses)
+    given = {c.get("id"): c for c in doc.get("checks", []) if isinstance(c, dict)}
+    out = []
+    for cid in CHECK_IDS:
+        c = given.get(cid, {})
+        summary, remedy = c.get("summary") or {}, c.get("remedy") or {}
+        out.append({"id": cid, "title": rules.check(cid).title.get(lang), "article": c.get("article", ""),
+                    "judged": judged.get(cid, "unknown"), "claimed": claimed.get(cid, "unknown"),
+                    "summary": summary.get(lang, "") if isinstance(summary, dict) else "",
+                    "remedy": remedy.get(lang, "") if isinstance(remedy, dict) else "",
+                    "link": remedy.get("link") if isinstance(remedy, dict) else None,
+                    "evidence": pretty(c.get("evidence", {})) if show_evidence else None})
+    return out
+
+
+def show_report(report_id: str, request: Request):
+    st = request.app.state.envcheck
+    lang = language(request)
+    with st.store.tx() as s:
+        viewer = viewer_in(s, request)
+        if viewer is None:
+            return to_login(request)
+        r = s.scalar(select(Report).where(Report.report_id == report_id[:36]))
+        audit(s, viewer, request, "view_report" if r else "view_report_missing", report_id[:36])
+        keys = s.scalars(select(DeviceKey).where(DeviceKey.seeker_no == r.seeker_no)
+                         .order_by(DeviceKey.first_seen)).all() if r is not None and r.seeker_no else []
+    if r is None:
+        return render(request, "error.html", {"message": "not_found"}, viewer, status=404)
+    doc = json.loads(r.body)
+    try:
+        verify_report(doc)
+        sig_ok, problem = True, ""
+    except InvalidReport as exc:
+        sig_ok, problem = False, exc.diagnostics()
+    show = viewer.role in ("support", "admin")
+    return render(request, "report.html", {
+        "r": r, "keys": keys, "checks": _checks(doc, r, st.rules, lang, show), "show_evidence": show,
+        "diagnostics": pretty(doc.get("diagnostics", {})) if show else None, "signature_ok": sig_ok,
+        "signature_problem": problem, "receipt": json.dumps(json.loads(r.receipt), indent=2)}, viewer)
+
+
+def show_seeker(seeker_no: str, request: Request):
+    st = request.app.state.envcheck
+    with st.store.tx() as s:
+        viewer = viewer_in(s, request)
+        if viewer is None:
+            return to_login(request)
+        try:
+            number = normalize_seeker_no(seeker_no[:40])
+        except InvalidSeekerNumber:
+            return render(request, "error.html", {"message": "bad_seeker"}, viewer, status=400)
+        if number != seeker_no:
+            return RedirectResponse(f"/seekers/{number}", status_code=303)
+        rows = s.execute(select(Report.report_id, Report.created_at, Report.received_at, Report.verdict,
+                                Report.claimed_verdict, Report.mismatch, Report.new_device_key, Report.key_id)
+                         .where(Report.seeker_no == number)
+                         .order_by(Report.created_at.desc(), Report.id.desc()).limit(200)).all()
+        keys = s.scalars(select(DeviceKey).where(DeviceKey.seeker_no == number).order_by(DeviceKey.first_seen)).all()
+        from envcheck.server.db import utcnow
+
+        elig = eligibility(s, number, st.rules, utcnow())
+        audit(s, viewer, request, "view_seeker", number)
+    return render(request, "seeker.html", {"seeker_no": number, "rows": rows, "keys": keys, "elig": elig}, viewer)
+
+
+def show_audit(request: Request):
+    st = request.app.state.envcheck
+    before = request.query_params.get("before", "")
+    with st.store.tx() as s:
+        viewer = viewer_in(s, request)
+        if viewer is None:
+            return to_login(request)
+        if viewer.role != "admin":
+            audit(s, viewer, request, "audit_denied", "-")
+            forbidden = True
+        else:
+            forbidden = False
+            q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(PAGE * 2 + 1)
+            if before.isdigit():
+                q = q.where(AuditEntry.id < int(before))
+            rows = s.scalars(q).all()
+    if forbidden:
+        return render(request, "error.html", {"message": "forbidden"}, viewer, status=403)
+    next_url = None
+    if len(rows) > PAGE * 2:
+        rows = rows[:PAGE * 2]
+        next_url = f"/audit?before={rows[-1].id}"
+    return render(request, "audit.html", {"rows": rows, "next_url": next_url}, viewer)
+
+
+def home(request: Request):
+    return RedirectResponse("/reports", status_code=303)

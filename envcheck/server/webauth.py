@@ -1,0 +1,176 @@
+"""Who is looking: login, logout, sessions (server-side, cookie holds a random token), CSRF, throttling."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import parse_qs, quote
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import delete, func, select
+from starlette.concurrency import run_in_threadpool
+
+from envcheck.server.db import AuditEntry, LoginFailure, User, WebSession, utcnow
+from envcheck.server.security import check_password, login_csrf, new_token, token_hash
+
+SESSION_COOKIE = "envcheck_session"
+NONCE_COOKIE = "envcheck_login_nonce"
+SESSION_HOURS = 12
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_USER_IP = 5
+MAX_FAILURES_IP = 20
+_FORM_MAX = 16 * 1024
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int
+    name: str
+    role: str
+    csrf: str
+
+
+def client_ip(request: Request) -> str:
+    return (request.client.host if request.client else "-")[:64]
+
+
+def audit(s, viewer: Viewer | None, request: Request, action: str, target: str, detail: str = "") -> None:
+    s.add(AuditEntry(at=utcnow(), actor=(viewer.name if viewer else "-")[:80], role=viewer.role if viewer else "-",
+                     action=action, target=target[:80], ip=client_ip(request), detail=detail[:2000]))
+
+
+def viewer_in(s, request: Request) -> Viewer | None:
+    """The logged-in user of this request (inside the caller's transaction), or None."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token or len(token) > 200:
+        return None
+    row = s.execute(select(WebSession.csrf, User.id, User.name, User.role)
+                    .join(User, User.id == WebSession.user_id)
+                    .where(WebSession.token_hash == token_hash(token), WebSession.expires_at > utcnow(),
+                           User.disabled.is_(False))).first()
+    return Viewer(row.id, row.name, row.role, row.csrf) if row else None
+
+
+def to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path on this site: never //host or a scheme (open redirect)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value and len(value) < 500:
+        return value
+    return "/reports"
+
+
+async def read_form(request: Request) -> dict[str, str] | None:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > _FORM_MAX:
+            return None
+    try:
+        fields = parse_qs(body.decode("utf-8"), max_num_fields=20, keep_blank_values=True)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return {k: v[0] for k, v in fields.items()}
+
+
+def login_page(request: Request, message: str | None = None, status: int = 200, next_url: str = "/reports"):
+    from envcheck.server.web import render
+
+    st = request.app.state.envcheck
+    nonce = request.cookies.get(NONCE_COOKIE) or ""
+    if len(nonce) < 20 or len(nonce) > 100:
+        nonce = secrets.token_urlsafe(24)
+    resp = render(request, "login.html", {"message": message, "next": next_url,
+                                          "login_csrf": login_csrf(st.settings.session_secret.reveal(), nonce)},
+                  viewer=None, status=status)
+    resp.set_cookie(NONCE_COOKIE, nonce, httponly=True, samesite="lax", path="/",
+                    secure=request.url.scheme == "https")
+    return resp
+
+
+async def get_login(request: Request):
+    return login_page(request, next_url=safe_next(request.query_params.get("next")))
+
+
+def _attempt(request: Request, name: str, password: str):
+    """(status, message, session token) of one login attempt, in one transaction."""
+    st = request.app.state.envcheck
+    ip = client_ip(request)
+    now = utcnow()
+    with st.store.tx() as s:
+        since = now - THROTTLE_WINDOW
+        pair = s.scalar(select(func.count()).select_from(LoginFailure)
+                        .where(LoginFailure.name == name, LoginFailure.ip == ip, LoginFailure.at > since))
+        from_ip = s.scalar(select(func.count()).select_from(LoginFailure)
+                           .where(LoginFailure.ip == ip, LoginFailure.at > since))
+        if pair >= MAX_FAILURES_USER_IP or from_ip >= MAX_FAILURES_IP:
+            s.add(AuditEntry(at=now, actor=name, role="-", action="login_throttled", target=name, ip=ip, detail=""))
+            return 429, "throttled", None
+    with st.store.tx() as s:
+        user_row = s.execute(select(User.id, User.name, User.role, User.password_hash)
+                             .where(User.name == name, User.disabled.is_(False))).first()
+    ok = check_password(password, user_row.password_hash if user_row else None)  # same cost for unknown users
+    with st.store.tx() as s:
+        if not ok or user_row is None:
+            s.add(LoginFailure(name=name, ip=ip, at=now))
+            s.add(AuditEntry(at=now, actor=name, role="-", action="login_failed", target=name, ip=ip, detail=""))
+            return 401, "login_failed", None
+        token = new_token()
+        s.execute(delete(WebSession).where(WebSession.expires_at < now))
+        s.add(WebSession(token_hash=token_hash(token), user_id=user_row.id, csrf=secrets.token_hex(32),
+                         created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS)))
+        s.execute(delete(LoginFailure).where(LoginFailure.name == name, LoginFailure.ip == ip))
+        s.add(AuditEntry(at=now, actor=user_row.name, role=user_row.role, action="login", target=user_row.name,
+                         ip=ip, detail=""))
+        return 303, None, token
+
+
+async def post_login(request: Request):
+    st = request.app.state.envcheck
+    form = await read_form(request)
+    if form is None:
+        return login_page(request, "csrf", 400)
+    nonce = request.cookies.get(NONCE_COOKIE, "")
+    want = login_csrf(st.settings.session_secret.reveal(), nonce)
+    if not nonce or not secrets.compare_digest(form.get("csrf", ""), want):
+        return login_page(request, "csrf", 403)
+    name = form.get("username", "").strip()[:64]
+    password = form.get("password", "")[:1024]
+    next_url = safe_next(form.get("next"))
+    status, message, token = await run_in_threadpool(_attempt, request, name, password)
+    if token is None:
+        return login_page(request, message, status, next_url)
+    resp = RedirectResponse(next_url, status_code=303)
+    resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", path="/",
+                    secure=request.url.scheme == "https", max_age=SESSION_HOURS * 3600)
+    resp.delete_cookie(NONCE_COOKIE, path="/")
+    return resp
+
+
+def _logout(request: Request, csrf: str) -> bool:
+    st = request.app.state.envcheck
+    with st.store.tx() as s:
+        viewer = viewer_in(s, request)
+        if viewer is None:
+            return True
+        if not secrets.compare_digest(csrf, viewer.csrf):
+            return False
+        s.execute(delete(WebSession).where(WebSession.token_hash == token_hash(request.cookies[SESSION_COOKIE])))
+        audit(s, viewer, request, "logout", viewer.name)
+    return True
+
+
+async def post_logout(request: Request) -> Response:
+    from envcheck.server.web import render
+
+    form = await read_form(request) or {}
+    if not await run_in_threadpool(_logout, request, form.get("csrf", "")):
+        return render(request, "error.html", {"message": "csrf"}, viewer=None, status=403)
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(SESSION_COOKIE, path="/")
+    return resp

@@ -1,0 +1,267 @@
+"""Real parts for the intake service's tests: reports made by the checker's own pipeline, a real
+PostgreSQL started into a temporary folder, and `envcheck-server run` as a subprocess on loopback.
+"""
+
+from __future__ import annotations
+
+import atexit
+import copy
+import glob
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import requests
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from packaging.version import Version
+
+from snapshots import FIXTURES, snapshot_from_folder
+
+BIN = Path(sys.executable).parent
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stamp(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------- reports from the real checker
+
+def passing_snapshot(rules, now: datetime) -> dict:
+    """The macOS 26 fixture brought up to date at `now`: newest point release, fresh XProtect."""
+    snap = snapshot_from_folder(FIXTURES / "macos26_tahoe", "darwin", captured_at=stamp(now))
+    latest = max((r for r in rules.macos_releases if r["version"].startswith("26.")), key=lambda r: Version(r["version"]))
+    p = snap["probes"]
+    p["mac.sw_vers"]["value"] = p["mac.sw_vers"]["value"].replace("26.3", latest["version"])
+    p["mac.xprotect"]["value"]["modified"] = stamp(now - timedelta(days=2))
+    return snap
+
+
+def failing_snapshot(rules, now: datetime) -> dict:
+    """The same machine with its application firewall off."""
+    snap = passing_snapshot(rules, now)
+    folder = FIXTURES / "macos15_7_4_sequoia" / "probes"
+    snap["probes"]["mac.alf"] = {"value": (folder / "mac.alf.txt").read_text(encoding="utf-8"), "error": None}
+    return snap
+
+
+_REPORT_CACHE: dict = {}
+
+
+def checker_report(rules, snapshot: dict, now: datetime, seeker_no: str | None) -> dict:
+    """An unsigned report made by envcheck.pipeline.run_check on a replayed snapshot."""
+    from envcheck.pipeline import run_check
+    from envcheck.probes import ReplayHost, parse_snapshot
+
+    key = (json.dumps(snapshot, sort_keys=True), stamp(now), seeker_no)
+    if key not in _REPORT_CACHE:
+        _REPORT_CACHE[key] = run_check(ReplayHost(parse_snapshot(json.dumps(snapshot))), rules, now=now,
+                                       seeker_no=seeker_no).report
+    report = copy.deepcopy(_REPORT_CACHE[key])
+    import uuid
+
+    report["report_id"] = str(uuid.uuid4())
+    return report
+
+
+class Maker:
+    """Makes signed reports: `maker.passing("01234-00000001")`, `maker.failing(...)`, `maker.sign(doc)`."""
+
+    def __init__(self, rules, key: Ed25519PrivateKey | None = None):
+        self.rules = rules
+        self.key = key or Ed25519PrivateKey.generate()
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+
+    def sign(self, doc: dict, key: Ed25519PrivateKey | None = None) -> dict:
+        from envcheck.signing import sign_report
+
+        return sign_report(doc, key or self.key)
+
+    def unsigned(self, seeker_no: str | None = "01234-00000001", passing: bool = True,
+                 when: datetime | None = None) -> dict:
+        now = when or self.now()
+        snap = (passing_snapshot if passing else failing_snapshot)(self.rules, now)
+        return checker_report(self.rules, snap, now, seeker_no)
+
+    def passing(self, seeker_no: str | None = "01234-00000001", key=None, when=None) -> dict:
+        return self.sign(self.unsigned(seeker_no, True, when), key)
+
+    def failing(self, seeker_no: str | None = "01234-00000001", key=None, when=None) -> dict:
+        return self.sign(self.unsigned(seeker_no, False, when), key)
+
+
+# ---------------------------------------------------------------- PostgreSQL, started for real
+
+def pg_bindir() -> str | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    if found:
+        return os.path.dirname(found[-1])
+    initdb = shutil.which("initdb")
+    return os.path.dirname(initdb) if initdb else None
+
+
+class Postgres:
+    """A throw-away PostgreSQL cluster: initdb into a temp dir, a free port on 127.0.0.1,
+    its unix socket in the same temp dir. Runs as the `postgres` user when we are root."""
+
+    def __init__(self):
+        self.bindir = pg_bindir()
+        self.dir = tempfile.mkdtemp(prefix="envcheck-pg-")
+        self.data = os.path.join(self.dir, "data")
+        self.port = free_port()
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:
+            import pwd
+
+            pw = pwd.getpwnam("postgres")
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+        self.start()
+        self.databases = 0
+
+    def _run(self, tool: str, *args: str, check: bool = True):
+        return subprocess.run([*self.as_user, os.path.join(self.bindir, tool), *args], capture_output=True,
+                              text=True, timeout=120, check=check, cwd=self.dir)
+
+    def start(self) -> None:
+        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                f"-c max_connections=200 -c shared_buffers=128MB")
+        self._run("pg_ctl", "-D", self.data, "-o", opts, "-l", os.path.join(self.dir, "log"), "-w", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop", check=False)
+
+    def url(self, db: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{db}"
+
+    def new_database(self) -> str:
+        import psycopg
+
+        self.databases += 1
+        name = f"envcheck{self.databases}"
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def destroy(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+_PG: list = []
+
+
+def postgres() -> Postgres:
+    """One cluster for the whole test run (stopped at exit)."""
+    if not _PG:
+        pg = Postgres()
+        atexit.register(pg.destroy)
+        _PG.append(pg)
+    return _PG[0]
+
+
+# ---------------------------------------------------------------- the service as a subprocess
+
+def server_env(home: str, database_url: str | None = None, **extra: str) -> dict:
+    env = dict(os.environ, ENVCHECK_SERVER_HOME=home, **extra)
+    env.pop("ENVCHECK_DATABASE_URL", None)
+    if database_url:
+        env["ENVCHECK_DATABASE_URL"] = database_url
+    return env
+
+
+def server_cli(env: dict, *args: str, input: str | None = None):
+    return subprocess.run([str(BIN / "envcheck-server"), *args], capture_output=True, text=True, env=env,
+                          input=input, timeout=120)
+
+
+class Server:
+    """`envcheck-server init`, a user per role, a booking token, then `envcheck-server run` on loopback."""
+
+    PASSWORD = "correct horse battery"
+
+    def __init__(self, home: str, database_url: str | None = None, workers: int = 1, **extra: str):
+        self.home = home
+        self.env = server_env(home, database_url, **extra)
+        self.database_url = database_url or f"sqlite:///{home}/envcheck-server.sqlite3"
+        for args, stdin in ((("init",), None),
+                            (("add-user", "counselor1", "--role", "counselor"), self.PASSWORD),
+                            (("add-user", "support1", "--role", "support"), self.PASSWORD),
+                            (("add-user", "admin1", "--role", "admin"), self.PASSWORD)):
+            done = server_cli(self.env, *args, input=stdin)
+            assert done.returncode == 0, done.stderr
+        done = server_cli(self.env, "add-token", "booking")
+        assert done.returncode == 0, done.stderr
+        self.token = done.stdout.strip()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(os.path.join(home, "server.log"), "wb")
+        self.proc = subprocess.Popen([str(BIN / "envcheck-server"), "run", "--host", "127.0.0.1", "--port",
+                                      str(self.port), "--workers", str(workers)],
+                                     env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.wait_up()
+
+    def wait_up(self, timeout: float = 30) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"envcheck-server exited: {Path(self.home, 'server.log').read_text()[-2000:]}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("envcheck-server did not answer /healthz in time")
+
+    def post(self, doc, **kw) -> requests.Response:
+        data = doc if isinstance(doc, (bytes, str)) else json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        return requests.post(self.url + "/api/v1/reports", data=data,
+                             headers={"Content-Type": "application/json"}, timeout=30, **kw)
+
+    def eligibility(self, seeker_no: str, token: str | None = None) -> requests.Response:
+        return requests.get(f"{self.url}/api/v1/eligibility/{seeker_no}", timeout=30,
+                            headers={"Authorization": f"Bearer {token or self.token}"})
+
+    def engine(self):
+        from envcheck.server.db import make_engine
+
+        return make_engine(self.database_url, timeout=5)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, read straight from the database."""
+        from sqlalchemy import text
+
+        eng = self.engine()
+        try:
+            with eng.connect() as conn:
+                return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                        for t in ("reports", "device_keys")}
+        finally:
+            eng.dispose()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.log.close()

@@ -1,0 +1,122 @@
+"""The one-file PyInstaller build (build.spec) on Linux, run where no Python is on the PATH.
+
+Marked `build` (about 30 s): `pytest -m "not build"` leaves it out; CI runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from envcheck import __version__
+from snapshots import FIXTURES, snapshot_from_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.build,
+              pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the test build is the Linux one")]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    try:
+        import PyInstaller  # noqa: F401
+    except ImportError:
+        pytest.skip("PyInstaller is not installed (it is in the dev extra: pip install -e '.[dev]')")
+    out = tmp_path_factory.mktemp("build")
+    r = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+                        "--distpath", str(out / "dist"), "--workpath", str(out / "work"), str(ROOT / "build.spec")],
+                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-4000:]
+    binary = out / "dist" / "envcheck"
+    assert binary.is_file() and os.access(binary, os.X_OK)
+    return out, binary
+
+
+@pytest.fixture
+def bare_env(tmp_path):
+    """No Python anywhere on the PATH: an empty folder is the whole PATH."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    for name in ("python", "python3", f"python3.{sys.version_info.minor}"):
+        assert shutil.which(name, path=str(empty)) is None
+    return {"PATH": str(empty), "HOME": str(tmp_path / "home"), "ENVCHECK_HOME": str(tmp_path / "data"),
+            "LANG": "C.UTF-8"}
+
+
+def run(binary: Path, *args: str, env: dict, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(binary), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_binary_version_check_and_verify_without_python(built, bare_env, tmp_path):
+    _, binary = built
+    version = run(binary, "--version", env=bare_env, cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.strip() == f"envcheck {__version__}"
+
+    folder = FIXTURES / "macos15_7_4_sequoia"
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    snap = tmp_path / "snapshot.json"
+    snap.write_text(json.dumps(snapshot_from_folder(folder, expected["platform"])), encoding="utf-8")
+    check = run(binary, "check", "--replay", str(snap), "--json", "--now", expected["now"], env=bare_env, cwd=tmp_path)
+    assert check.returncode == {"pass": 0, "fail": 1, "incomplete": 3}[expected["verdict"]], check.stderr
+    report = json.loads(check.stdout)
+    assert report["verdict"] == expected["verdict"]
+    assert {c["id"]: c["status"] for c in report["checks"]} == expected["statuses"]
+    assert report["checker"]["version"] == __version__
+
+    saved = tmp_path / "report.json"
+    saved.write_text(check.stdout, encoding="utf-8")
+    verify = run(binary, "verify", str(saved), env=bare_env, cwd=tmp_path)
+    assert verify.returncode == 0 and verify.stdout.startswith("VALID"), verify.stdout + verify.stderr
+    tampered = dict(report, verdict="pass")
+    saved.write_text(json.dumps(tampered), encoding="utf-8")
+    assert run(binary, "verify", str(saved), env=bare_env, cwd=tmp_path).returncode == 1
+
+    bad = run(binary, "check", "--replay", str(tmp_path / "missing.json"), env=bare_env, cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_bundle_has_the_rules_and_leaves_out_the_server_and_tests(built):
+    out, _ = built
+    # What went in: the Python modules (PYZ) and the files of the one-file archive (PKG).
+    toc = "\n".join(p.read_text(errors="replace") for pattern in ("PYZ-*.toc", "PKG-*.toc")
+                    for p in (out / "work").rglob(pattern))
+    for name in ("lifecycle.toml", "texts.toml", "software.toml"):
+        assert re.search(rf"envcheck/rules/{name}", toc), name
+    for module in ("envcheck.server", "fastapi", "uvicorn", "sqlalchemy", "pytest", "hypothesis", "playwright"):
+        assert not re.search(rf"'{re.escape(module)}(\.|')", toc), f"{module} is in the bundle"
+    assert "'tkinter'" in toc and "'envcheck.gui.app'" in toc
+
+
+def test_binary_without_arguments_opens_the_window(built, bare_env, tmp_path):
+    if not shutil.which("Xvfb"):
+        pytest.skip("Xvfb is not installed (apt-get install xvfb)")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from xdisplay import Xvfb
+
+    _, binary = built
+    trace = tmp_path / "trace.txt"
+    with Xvfb() as x:
+        env = dict(bare_env, DISPLAY=x.name, ENVCHECK_GUI_TRACE=str(trace))
+        proc = subprocess.Popen([str(binary)], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 90
+            marks: dict[str, str] = {}
+            while time.monotonic() < deadline and "report" not in marks:
+                assert proc.poll() is None, proc.stderr.read()
+                if trace.exists():
+                    marks = dict(line.split() for line in trace.read_text().splitlines())
+                time.sleep(0.05)
+            assert "window" in marks and "report" in marks, marks
+            x.screenshot(ROOT / "test-artifacts" / "gui" / "10-binary-live-linux.png")
+        finally:
+            proc.terminate()
+            proc.wait(10)

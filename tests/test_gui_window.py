@@ -1,0 +1,374 @@
+"""The checker window under Xvfb, driven by events, against a real local intake service.
+
+Screenshots of every state go to test-artifacts/gui/ (look at them: Japanese must be Japanese).
+Needs Debian's xvfb (and imagemagick for PNGs, fonts-noto-cjk for Japanese glyphs): .ci/run installs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from snapshots import FIXTURES, snapshot_from_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "gui"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from localintake import IntakeMissing, LocalIntake, free_port  # noqa: E402
+from xdisplay import Xvfb  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not shutil.which("Xvfb"), reason="Xvfb is not installed (apt-get install xvfb)")
+
+
+@pytest.fixture(scope="module")
+def display():
+    with Xvfb(1280, 900) as x:
+        yield x
+
+
+@pytest.fixture
+def env(display, tmp_path, monkeypatch):
+    monkeypatch.setenv("DISPLAY", display.name)
+    monkeypatch.setenv("ENVCHECK_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("ENVCHECK_SERVER", raising=False)
+    return display
+
+
+@pytest.fixture
+def snapshot_file(tmp_path):
+    path = tmp_path / "macos15.json"
+    path.write_text(json.dumps(snapshot_from_folder(FIXTURES / "macos15_7_4_sequoia", "darwin")), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def intake(tmp_path_factory):
+    """The real intake service (envcheck-server) on SQLite, on a free local port."""
+    try:
+        with LocalIntake(tmp_path_factory.mktemp("server")) as url:
+            yield url
+    except IntakeMissing as exc:
+        pytest.skip(str(exc))
+
+
+class Window:
+    """The App in a fresh Tk root, with helpers to let it run and to photograph it."""
+
+    def __init__(self, display, **kwargs):
+        import tkinter as tk
+
+        from envcheck.gui.app import App
+
+        self.display = display
+        self.root = tk.Tk(className="envcheck")
+        self.errors: list[BaseException] = []
+        self.root.report_callback_exception = lambda kind, exc, tb: self.errors.append(exc)
+        self.app = App(self.root, **kwargs)
+        self.pump(0.3)
+
+    def update(self) -> None:
+        self.root.update()
+        if self.errors:  # an exception in a Tk callback fails the test, it is not just printed
+            raise self.errors[0]
+
+    def pump(self, seconds: float = 0.1) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.update()
+            time.sleep(0.01)
+
+    def until(self, cond, timeout: float = 60.0, what: str = "condition") -> None:
+        end = time.monotonic() + timeout
+        while not cond():
+            if time.monotonic() > end:
+                raise AssertionError(f"timed out waiting for {what}")
+            self.update()
+            time.sleep(0.01)
+
+    def type(self, widget, text: str) -> None:
+        widget.focus_force()
+        self.root.update()
+        names = {"-": "minus", " ": "space"}
+        for ch in text:
+            widget.event_generate("<KeyPress>", keysym=names.get(ch, ch))
+        self.root.update()
+
+    def shot(self, name: str) -> Path:
+        self.pump(0.2)
+        return self.display.screenshot(ARTIFACTS / f"{name}.png")
+
+    def close(self) -> None:
+        self.root.destroy()
+
+
+@pytest.fixture
+def window(env):
+    made = []
+
+    def make(**kwargs):
+        w = Window(env, **kwargs)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        errors = w.errors
+        try:
+            w.close()
+        except Exception:  # noqa: BLE001 - already closed by the test
+            pass
+        assert not errors, errors
+
+
+def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapshot_file, intake, monkeypatch,
+                                                                 tmp_path, rules):
+    monkeypatch.setenv("ENVCHECK_SERVER", intake)
+    opened = []
+    monkeypatch.setattr("envcheck.gui.work.open_link", opened.append)
+    w = window(replay=str(snapshot_file))  # now: real time, so the service accepts the report as recent
+    app = w.app
+    w.until(lambda: app.run is not None, what="the first check")
+
+    # 1. A bad number: the reason, in Japanese, as you type.
+    w.type(app.seeker_entry, "123-45")
+    msg = app.seeker_message.cget("text")
+    assert msg.startswith("✖") and "5けた" in msg and str(app.seeker_message.cget("style")) == "Bad.TLabel"
+    w.shot("01-seeker-number-wrong")
+
+    # 2. A good number: shown normalised.
+    app.seeker_entry.delete(0, "end")
+    w.type(app.seeker_entry, "12345-678")
+    assert app.seeker_message.cget("text") == "✔ 12345-00000678 として送ります。"
+    w.shot("02-seeker-number-ok")
+
+    # 3. Re-check with the keyboard (Alt+R): the progress bar shows while it runs, then the rows.
+    app.root.event_generate("<Alt-r>")
+    w.root.update_idletasks()
+    assert app.recheck_button.instate(["disabled"]) and app.progress.winfo_manager() == "grid"
+    w.until(lambda: app.job.finished, what="the re-check")
+    w.pump(0.2)
+    assert app.run.report["seeker_no"] == "12345-00000678"
+    assert not app.progress.winfo_ismapped()
+    items = app.tree.get_children()
+    assert len(items) == len(app.run.report["checks"]) == 14
+    results = [app.tree.set(i, "result") for i in items]
+    assert results[0] == "✖ 不合格" and all(r[0] in "✔✖!?-" for r in results)
+    assert app.verdict_label.cget("text").startswith("結果: ✖ 不合格")
+    w.shot("03-results")
+
+    # 4. Open a failing row with the keyboard: why, how to fix, and the settings button.
+    app.tree.focus_force()
+    app.tree.selection_set("firewall.enabled")
+    app.tree.focus("firewall.enabled")
+    w.root.update()
+    app.tree.event_generate("<Return>")
+    w.pump(0.2)
+    shown = app.detail.contents()
+    assert rules.check("firewall.enabled").why.ja in shown
+    check = next(c for c in app.run.report["checks"] if c["id"] == "firewall.enabled")
+    assert check["remedy"]["ja"] in shown and "なぜ必要か" in shown and "直し方" in shown
+    assert app.open_button.winfo_ismapped() and app.root.focus_get() == app.open_button
+    app.open_button.event_generate("<space>")
+    w.pump(0.1)
+    assert opened == ["x-apple.systempreferences:com.apple.Network-Settings.extension"]
+    w.shot("04-failing-row-opened")
+
+    # 5. Save the signed report (the file dialog answered by the test).
+    saved = tmp_path / "report.json"
+    monkeypatch.setattr("envcheck.gui.app.filedialog.asksaveasfilename", lambda **kw: str(saved))
+    app.save_button.invoke()
+    from envcheck.signing import verify_report
+
+    v = verify_report(json.loads(saved.read_text(encoding="utf-8")))
+    assert v.seeker_no == "12345-00000678" and v.report_id == app.run.report["report_id"]
+    assert str(saved) in app.notice.cget("text")
+
+    # 6. Send: the exact consent text first, nothing sent before consent.
+    from envcheck.explain import explain
+    from envcheck.upload import Outbox
+
+    app.send_button.invoke()
+    w.pump(0.2)
+    dialog = app.consent
+    assert dialog is not None and dialog.winfo_ismapped()
+    body = dialog.text.get("1.0", "end-1c")
+    assert explain("ja").rstrip("\n") in body and "求職番号: 12345-00000678" in body and "✖ 不合格" in body
+    assert not Outbox().waiting()
+    w.shot("05-consent")
+
+    dialog.accept_button.invoke()
+    w.until(lambda: app.send_job is not None and app.send_job.finished, what="sending")
+    w.pump(0.2)
+    outcome = app.last_outcome
+    assert outcome.kind == "sent", app.notice.cget("text")
+    assert outcome.receipt == app.run.report["report_id"]
+    assert f"受付番号: {outcome.receipt}" in app.notice.cget("text")
+    assert not Outbox().waiting() and len(os.listdir(Outbox().receipts)) == 1
+    w.shot("06-sent-receipt")
+
+    # 7. English, by the switch.
+    app.lang_button.invoke()
+    w.pump(0.2)
+    assert app.tree.set(app.tree.get_children()[0], "result") == "✖ FAIL"
+    assert "Receipt number" in app.notice.cget("text")
+    w.shot("07-english")
+
+
+def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, monkeypatch):
+    monkeypatch.setenv("ENVCHECK_SERVER", f"http://127.0.0.1:{free_port()}")
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    w.until(lambda: app.run is not None, what="the check")
+    app.send_button.invoke()
+    w.pump(0.1)
+    app.consent.accept_button.invoke()
+    w.until(lambda: app.send_job.finished, timeout=30, what="the failed send")
+    w.pump(0.1)
+    from envcheck.upload import Outbox
+
+    assert app.last_outcome.kind == "kept" and "保管しました" in app.notice.cget("text")
+    assert len(Outbox().waiting()) == 1
+    w.shot("08-kept-for-later")
+
+
+def test_refused_report_is_explained(window, snapshot_file, intake, monkeypatch):
+    """A report evaluated long ago is stale for the service: refused, with its reason."""
+    monkeypatch.setenv("ENVCHECK_SERVER", intake)
+    w = window(replay=str(snapshot_file), now=datetime(2026, 2, 20, tzinfo=timezone.utc))
+    app = w.app
+    w.until(lambda: app.run is not None, what="the check")
+    app.send_button.invoke()
+    w.pump(0.1)
+    app.consent.accept_button.invoke()
+    w.until(lambda: app.send_job.finished, timeout=30, what="the refused send")
+    w.pump(0.1)
+    assert app.last_outcome.kind == "refused", app.notice.cget("text")
+    assert "受け付けられませんでした" in app.notice.cget("text")
+    w.shot("09-refused")
+
+
+def test_declining_consent_sends_nothing(window, snapshot_file, monkeypatch):
+    monkeypatch.setenv("ENVCHECK_SERVER", "http://127.0.0.1:9")
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    w.until(lambda: app.run is not None, what="the check")
+    app.send_button.invoke()
+    w.pump(0.1)
+    app.consent.event_generate("<Escape>")
+    w.pump(0.1)
+    from envcheck.upload import Outbox
+
+    assert app.consent is None and not Outbox().waiting() and app.notice.cget("text") == "送信しませんでした。"
+
+
+def test_window_keeps_painting_while_a_slow_check_runs(window, snapshot_file, monkeypatch):
+    from envcheck.probes import ReplayHost
+
+    real = ReplayHost.collect
+
+    def slow(self, progress=None):
+        def tick(pid):
+            time.sleep(0.15)
+            if progress:
+                progress(pid)
+        return real(self, tick)
+
+    monkeypatch.setattr(ReplayHost, "collect", slow)
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    gaps, last, seen_values = [], time.monotonic(), set()
+    shot = False
+    while app.run is None:
+        w.root.update()
+        now = time.monotonic()
+        gaps.append(now - last)
+        last = now
+        seen_values.add(float(app.progress.cget("value")))
+        if not shot and float(app.progress.cget("value")) > 3:
+            w.shot("00-progress")
+            last, shot = time.monotonic(), True
+        time.sleep(0.01)
+    assert max(gaps) < 0.25, f"the window froze for {max(gaps):.2f} s"
+    assert len(seen_values) > 3  # the bar moved
+    assert "チェックしています" in app.progress_label.cget("text") or app.run is not None
+
+
+def test_keyboard_order_and_accelerators(window, snapshot_file):
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    w.until(lambda: app.run is not None, what="the check")
+    w.pump(0.2)
+    order, widget = [], app.seeker_entry
+    for _ in range(12):
+        order.append(widget)
+        widget = widget.tk_focusNext()
+        if widget == app.seeker_entry:
+            break
+    names = [str(x) for x in order]
+    want = [app.seeker_entry, app.tree, app.detail.text, app.open_button, app.recheck_button, app.save_button,
+            app.send_button, app.lang_button]
+    assert [n for n in names if n in {str(x) for x in want}] == [str(x) for x in want]
+    # Enter activates a focused button, as Space does.
+    app.lang_button.focus_force()
+    w.root.update()
+    app.lang_button.event_generate("<Return>")
+    w.pump(0.1)
+    assert app.lang == "en" and app.root.title() == "Online counselling device check"
+    app.root.event_generate("<Alt-l>")
+    w.pump(0.1)
+    assert app.lang == "ja"
+
+
+def test_font_is_readable_and_japanese_capable(window, snapshot_file):
+    from tkinter import font as tkfont
+
+    w = window(replay=str(snapshot_file))
+    actual = tkfont.nametofont("TkDefaultFont").actual()
+    assert actual["size"] >= 11 or actual["size"] <= -15
+    have = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True).stdout \
+        if shutil.which("fc-list") else ""
+    if "Noto Sans CJK JP" in have:
+        assert actual["family"] == "Noto Sans CJK JP"
+    else:
+        pytest.skip("no Japanese font installed (apt-get install fonts-noto-cjk)")
+    w.close()
+
+
+def test_a_bad_snapshot_is_explained_not_a_crash(window, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    w = window(replay=str(bad))
+    app = w.app
+    w.until(lambda: app.job.finished, what="the failed check")
+    w.pump(0.1)
+    assert "チェックできませんでした" in app.progress_label.cget("text") and "not JSON" in app.progress_label.cget("text")
+    assert app.recheck_button.instate(["!disabled"]) and app.send_button.instate(["disabled"])
+
+
+def test_envcheck_gui_without_a_display_says_why(cli):
+    r = cli("gui", env={"DISPLAY": "", "WAYLAND_DISPLAY": ""})
+    assert r.returncode == 2 and "cannot open a window" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_report_kept_from_last_time_is_sent_when_the_window_opens(window, snapshot_file, intake, monkeypatch,
+                                                                   rules):
+    from envcheck.gui import work
+    from envcheck.pipeline import run_check
+    from envcheck.probes import ReplayHost, parse_snapshot
+    from envcheck.upload import Outbox
+
+    report = run_check(ReplayHost(parse_snapshot(snapshot_file.read_text("utf-8"))), rules).report
+    Outbox().add(work.sign(report))  # consented earlier, the network was down then
+    monkeypatch.setenv("ENVCHECK_SERVER", intake)
+    w = window(replay=str(snapshot_file))
+    w.until(lambda: not Outbox().waiting() and w.app.notice_kind == "pass", timeout=30, what="the outbox")
+    assert report["report_id"] in w.app.notice.cget("text") and "前回送れなかった" in w.app.notice.cget("text")
