@@ -12,7 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from test_rules_update import RulesServer, new_rules  # noqa: E402
+from server_fixtures import Server, server_cli  # noqa: E402
+from test_rules_update import new_rules  # noqa: E402
 
 from envcheck import rulesrepo  # noqa: E402
 from envcheck.rulesupdate import choose_rules  # noqa: E402
@@ -21,10 +22,11 @@ from envcheck.upload import ServerConfig, make_session  # noqa: E402
 
 def main(n: int = 30) -> None:
     tmp = Path(tempfile.mkdtemp())
-    repo, keys = tmp / "repo", tmp / "keys"
-    rulesrepo.init_repo(str(repo), str(keys))
+    (tmp / "office").mkdir()
+    server = Server(str(tmp / "office"))  # the real intake service on 127.0.0.1
+    server_cli(server.env, "rules", "init")
+    repo, keys = tmp / "office" / "rules-repo", tmp / "office" / "rules-keys"
     rulesrepo.publish(str(repo), str(keys), str(new_rules(tmp, "2026.12.1", "2026-12-01")))
-    server = RulesServer(repo)
     cfg = ServerConfig(server.url)
     root = str(repo / "metadata" / "1.root.json")
     kw = dict(server_url=cfg.url, session_factory=lambda: make_session(cfg), config_root=root,

@@ -13,6 +13,7 @@ in place while a checker reads them.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import os
@@ -93,7 +94,9 @@ def rules_archive(rules_dir: str) -> tuple[bytes, dict]:
     """A byte-for-byte reproducible tar.gz of the rules files, after validating them with the checker's loader."""
     rules = load_rules(rules_dir)  # a broken rules set is never published
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz", compresslevel=9, format=tarfile.PAX_FORMAT) as tar:
+    # gzip with mtime 0 and tar entries with mtime 0: the same rules always give the same bytes.
+    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9, mtime=0) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for name in FILES:
             with open(os.path.join(rules_dir, name), "rb") as fh:
                 data = fh.read()

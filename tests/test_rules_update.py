@@ -1,12 +1,9 @@
 """Signed rules updates (TUF): a new date reaches the checker; forged, old, frozen, cut or huge data does not."""
 
-import functools
-import http.server
 import json
 import os
 import shutil
-import threading
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,40 +13,20 @@ from tuf.api.metadata import Metadata
 from envcheck import rulesrepo
 from envcheck.rulesupdate import choose_rules
 from envcheck.upload import ServerConfig, make_session
+from server_fixtures import Server, server_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class RulesServer:
-    """Serves a repository folder read-only at /api/v1/rules/ on 127.0.0.1, like the intake service."""
-
-    def __init__(self, repo: Path):
-        self.repo = repo
-        outer = self
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            def translate_path(self, path):
-                prefix = "/api/v1/rules/"
-                rel = path.split("?", 1)[0][len(prefix):] if path.startswith(prefix) else "\0"
-                return str(outer.repo / rel)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def office(tmp_path):
-    repo, keys = tmp_path / "repo", tmp_path / "keys"
-    rulesrepo.init_repo(str(repo), str(keys))
-    server = RulesServer(repo)
+    """A real intake service on 127.0.0.1 serving a rules repository made with envcheck-server rules init."""
+    home = tmp_path / "office"
+    home.mkdir()
+    server = Server(str(home))
+    done = server_cli(server.env, "rules", "init")
+    assert done.returncode == 0, done.stderr
+    repo, keys = home / "rules-repo", home / "rules-keys"
     yield {"repo": repo, "keys": keys, "server": server, "root": repo / "metadata" / "1.root.json",
            "cache": tmp_path / "cache"}
     server.stop()
@@ -75,6 +52,22 @@ def choose(office, online=True):
 
 def publish_newer(office, tmp_path, version="2026.12.1", as_of="2026-12-01", edit=None):
     return rulesrepo.publish(str(office["repo"]), str(office["keys"]), str(new_rules(tmp_path, version, as_of, edit)))
+
+
+def test_the_office_publishes_with_one_command_and_the_service_serves_it(office, tmp_path):
+    folder = new_rules(tmp_path, "2026.12.1", "2026-12-01")
+    done = server_cli(office["server"].env, "rules", "publish", "--rules", str(folder))
+    assert done.returncode == 0 and "published rules 2026.12.1" in done.stdout, done.stderr
+    import requests
+    url = office["server"].url + "/api/v1/rules/metadata/timestamp.json"
+    resp = requests.get(url, timeout=10)
+    assert resp.status_code == 200 and resp.headers["cache-control"] == "no-store"
+    for bad in ("../../server_key.pem", "..%2F..%2Fserver_key.pem", "timestamp.json.tmp", "x.json"):
+        assert requests.get(office["server"].url + "/api/v1/rules/metadata/" + bad, timeout=10).status_code == 404
+    assert choose(office).rules.version == "2026.12.1"
+    again = server_cli(office["server"].env, "rules", "publish", "--rules", str(folder))
+    assert again.returncode == 0  # same rules, same archive bytes (reproducible)
+    assert len(list((office["repo"] / "targets").iterdir())) == 1
 
 
 def test_a_newer_published_set_is_verified_cached_and_used(office, tmp_path):

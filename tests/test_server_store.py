@@ -133,7 +133,8 @@ def test_docs_openapi_json_is_current():
 
     kept = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
     assert kept == openapi_document(), "regenerate: .venv/bin/envcheck-server openapi > docs/openapi.json"
-    assert {"/api/v1/reports", "/api/v1/eligibility/{seeker_no}", "/api/v1/rules/latest", "/healthz",
+    assert {"/api/v1/reports", "/api/v1/eligibility/{seeker_no}", "/api/v1/rules/metadata/{name}",
+            "/api/v1/rules/targets/{name}", "/healthz",
             "/api/v1/speedtest"} <= set(kept["paths"])
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from datetime import timedelta
 
 from fastapi import Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import select, text
@@ -48,12 +50,6 @@ class EligibilityOut(BaseModel):
     reason: str
     report_id: str | None
     valid_until: str | None
-
-
-class RulesOut(BaseModel):
-    version: str
-    as_of: str
-    report_valid_days: int
 
 
 class ServerKeyOut(BaseModel):
@@ -147,10 +143,32 @@ def _ip(request: Request) -> str:
     return (request.client.host if request.client else "-")[:64]
 
 
-def get_rules_latest(request: Request):
-    """The version of the rules the service judges reports with (TUF metadata comes later)."""
-    r = request.app.state.envcheck.rules
-    return {"version": r.version, "as_of": r.as_of.isoformat(), "report_valid_days": r.report_valid_days}
+_METADATA = re.compile(r"^(?:[1-9][0-9]{0,8}\.(?:root|targets|snapshot)|root|timestamp)\.json$")
+_TARGET = re.compile(r"^[0-9a-f]{64}\.rules\.tar\.gz$")
+
+
+def _repo_file(request: Request, folder: str, name: str, pattern: re.Pattern, cache: str):
+    """One file of the TUF repository, read-only; names are matched exactly, never joined blindly."""
+    if not pattern.match(name):
+        return error(404, "no such file in the rules repository")
+    path = os.path.join(request.app.state.envcheck.settings.rules_repo, folder, name)
+    if not os.path.isfile(path):
+        return error(404, "no such file in the rules repository")
+    return FileResponse(path, media_type="application/json" if name.endswith(".json") else "application/gzip",
+                        headers={"Cache-Control": cache})
+
+
+def get_rules_metadata(name: str, request: Request):
+    """TUF metadata of the published rules (root history, timestamp, snapshot, targets)."""
+    # timestamp.json and root.json change in place: never cached. Versioned files never change.
+    fixed = name[0].isdigit()
+    return _repo_file(request, "metadata", name, _METADATA,
+                      "public, max-age=31536000, immutable" if fixed else "no-store")
+
+
+def get_rules_target(name: str, request: Request):
+    """A published rules archive, named by its SHA-256 (consistent snapshots)."""
+    return _repo_file(request, "targets", name, _TARGET, "public, max-age=31536000, immutable")
 
 
 def get_server_key(request: Request):
@@ -194,7 +212,10 @@ routes = [
                                                    **_errors(400, 409, 413, 422, 503)}, tags=["intake"]),
     APIRoute("/api/v1/eligibility/{seeker_no}", get_eligibility, methods=["GET"], response_model=EligibilityOut,
              responses=_errors(400, 401, 503), tags=["booking"]),
-    APIRoute("/api/v1/rules/latest", get_rules_latest, methods=["GET"], response_model=RulesOut, tags=["rules"]),
+    APIRoute("/api/v1/rules/metadata/{name}", get_rules_metadata, methods=["GET"], response_class=Response,
+             responses=_errors(404), tags=["rules"]),
+    APIRoute("/api/v1/rules/targets/{name}", get_rules_target, methods=["GET"], response_class=Response,
+             responses=_errors(404), tags=["rules"]),
     APIRoute("/api/v1/server-key", get_server_key, methods=["GET"], response_model=ServerKeyOut, tags=["intake"]),
     APIRoute("/api/v1/speedtest", speedtest_get, methods=["GET"], response_class=Response,
              responses={200: {"content": {"application/octet-stream": {}}}, **_errors(422)}, tags=["diagnostics"]),

@@ -1,4 +1,4 @@
-"""`envcheck-server`: init, upgrade, add-user, add-token, run, purge. Bad input: one line, exit 2."""
+"""`envcheck-server`: init, upgrade, add-user, add-token, run, purge, rules. Bad input: one line, exit 2."""
 
 from __future__ import annotations
 
@@ -224,6 +224,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--days", type=_positive, default=None)
     g.set_defaults(func=cmd_purge)
     sub.add_parser("openapi", help="print the OpenAPI document (docs/openapi.json)").set_defaults(func=cmd_openapi)
+    from envcheck.server.rulescli import add_parser as add_rules_parser
+    add_rules_parser(sub, _positive)
     return p
 
 

@@ -10,6 +10,8 @@ Nothing is read at import time: `Settings.from_env(environ)` is called by the co
 | ENVCHECK_SERVER_KEY              | <home>/server_key.pem (Ed25519, signs receipts)      |
 | ENVCHECK_SESSION_SECRET          | generated into <home>/session_secret (0600)          |
 | ENVCHECK_SERVER_RULES            | the rules/ folder shipped with envcheck              |
+| ENVCHECK_RULES_REPO              | <home>/rules-repo (TUF repository, served read-only) |
+| ENVCHECK_RULES_KEYS              | <home>/rules-keys (its signing keys, never served)   |
 | ENVCHECK_RETENTION_DAYS          | 180                                                  |
 | ENVCHECK_CLOCK_SKEW_SECONDS      | 300  (how far in the future created_at may be)       |
 | ENVCHECK_MAX_REPORT_AGE_HOURS    | 168  (older reports are refused as stale)            |
@@ -115,6 +117,10 @@ class Settings:
     session_secret: Secret
     rules_dir: str | None
     """None: the rules shipped with envcheck."""
+    rules_repo: str = ""
+    """The TUF repository of published rules, served under /api/v1/rules/ (docs/rules-updates.md)."""
+    rules_keys: str = ""
+    """Its role keys (owner-only); better kept on another, offline machine."""
     retention_days: int = 180
     clock_skew_seconds: int = 300
     max_report_age_hours: int = 168
@@ -124,7 +130,8 @@ class Settings:
     def __repr__(self) -> str:
         return (f"Settings(home={self.home!r}, database_url={mask_url(self.database_url)!r}, "
                 f"server_key_path={self.server_key_path!r}, session_secret={self.session_secret!r}, "
-                f"rules_dir={self.rules_dir!r}, retention_days={self.retention_days}, "
+                f"rules_dir={self.rules_dir!r}, rules_repo={self.rules_repo!r}, rules_keys={self.rules_keys!r}, "
+                f"retention_days={self.retention_days}, "
                 f"clock_skew_seconds={self.clock_skew_seconds}, max_report_age_hours={self.max_report_age_hours}, "
                 f"max_report_bytes={self.max_report_bytes}, db_timeout_seconds={self.db_timeout_seconds})")
 
@@ -141,6 +148,8 @@ class Settings:
             server_key_path=env.get("ENVCHECK_SERVER_KEY") or os.path.join(home, "server_key.pem"),
             session_secret=_session_secret(env, home),
             rules_dir=env.get("ENVCHECK_SERVER_RULES") or None,
+            rules_repo=env.get("ENVCHECK_RULES_REPO") or os.path.join(home, "rules-repo"),
+            rules_keys=env.get("ENVCHECK_RULES_KEYS") or os.path.join(home, "rules-keys"),
             retention_days=_int(env, "ENVCHECK_RETENTION_DAYS", 180, 1, 36500),
             clock_skew_seconds=_int(env, "ENVCHECK_CLOCK_SKEW_SECONDS", 300, 0, 86400),
             max_report_age_hours=_int(env, "ENVCHECK_MAX_REPORT_AGE_HOURS", 168, 1, 24 * 365),
