@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -34,7 +35,7 @@ def test_upload_with_consent_gives_a_receipt_and_makes_the_seeker_eligible(tmp_p
         res = cli("check", "--replay", str(snapshot), "--seeker-no", "01234-5678", "--upload", "--yes",
                   "--server", server.url, "--lang", "en", env=seeker_env)
         assert res.returncode == 0, res.stderr
-        assert "Sent. Receipt number: " in res.stdout
+        assert re.search(r"Sent\. Receipt number: [0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$", res.stdout, re.M), res.stdout
         assert outbox(seeker_env) == []
         receipts = os.listdir(os.path.join(seeker_env["ENVCHECK_HOME"], "receipts"))
         assert len(receipts) == 1

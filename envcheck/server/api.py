@@ -36,6 +36,7 @@ class ReceiptSignature(BaseModel):
 
 class Receipt(BaseModel):
     format: str
+    receipt_no: str
     report_id: str
     received_at: str
     verdict: str

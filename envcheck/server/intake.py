@@ -101,6 +101,12 @@ def _device_key(s, seeker_no: str | None, doc: dict, report_id: str, now: dateti
     return bool(keys)
 
 
+def receipt_no(report_id: str, received: datetime) -> str:
+    """A short number a person can read out on the phone: 12 hex digits in groups of four."""
+    digest = hashlib.sha256(f"{report_id}|{stamp(received)}".encode()).hexdigest()[:12].upper()
+    return f"{digest[:4]}-{digest[4:8]}-{digest[8:]}"
+
+
 def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey, now: datetime) -> Outcome:
     """Idempotent by report_id: same canonical content -> 200 and the first receipt; other content -> 409."""
     rid = c.verified.report_id
@@ -113,7 +119,8 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
                         return Outcome(200, json.loads(old.receipt))
                     raise Rejected(409, f"report {rid} was already received with other content")
                 new_key = _device_key(s, c.verified.seeker_no, c.doc, rid, now)
-                receipt = sign_receipt({"format": RECEIPT_FORMAT, "report_id": rid, "received_at": stamp(now),
+                receipt = sign_receipt({"format": RECEIPT_FORMAT, "receipt_no": receipt_no(rid, now),
+                                        "report_id": rid, "received_at": stamp(now),
                                         "verdict": c.verdict, "sha256": c.sha256,
                                         "server_key_id": key_id(key.public_key())}, key)
                 claimed = {str(ch.get("id")): str(ch.get("status")) for ch in c.doc["checks"]}
