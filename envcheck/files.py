@@ -13,7 +13,11 @@ class WriteError(EnvcheckError):
 
 
 def write_atomic(path: str, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to `path` via a temporary file in the same folder and an atomic rename."""
+    """Write `data` to `path` via a temporary file in the same folder and an atomic rename.
+
+    The temporary file is created owner-only (mkstemp), so a 0600 file is never readable by
+    others, not even for a moment; `mode` is applied before the rename.
+    """
     directory = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(prefix=".envcheck-", dir=directory)

@@ -26,6 +26,7 @@ from tuf.api.metadata import (Metadata, MetaFile, Role, Root, Snapshot, TargetFi
 from tuf.api.serialization.json import JSONSerializer
 
 from envcheck.errors import EnvcheckError
+from envcheck.files import write_atomic
 from envcheck.ruleset import FILES, load_rules
 
 ROLES = ("root", "targets", "snapshot", "timestamp")
@@ -49,12 +50,7 @@ def _key_path(keys_dir: str, role: str) -> str:
 
 def _save_signer(keys_dir: str, role: str, signer: CryptoSigner) -> None:
     os.makedirs(keys_dir, mode=0o700, exist_ok=True)
-    path = _key_path(keys_dir, role)
-    tmp = path + ".tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(signer.private_bytes)
-    os.replace(tmp, path)
+    write_atomic(_key_path(keys_dir, role), signer.private_bytes, mode=0o600)
 
 
 def load_signer(keys_dir: str, role: str) -> CryptoSigner:
@@ -68,11 +64,7 @@ def load_signer(keys_dir: str, role: str) -> CryptoSigner:
 
 def _write(repo: str, name: str, md: Metadata) -> None:
     path = os.path.join(repo, "metadata", name)
-    data = md.to_bytes(JSONSerializer(compact=False))
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    write_atomic(path, md.to_bytes(JSONSerializer(compact=False)))
 
 
 def _read(repo: str, name: str) -> Metadata:
@@ -164,10 +156,7 @@ def publish(repo: str, keys_dir: str, rules_dir: str) -> dict:
     """Validate and publish a rules folder as the new target; returns its version and hash."""
     data, custom = rules_archive(rules_dir)
     digest = hashlib.sha256(data).hexdigest()
-    path = os.path.join(repo, "targets", f"{digest}.{TARGET_NAME}")
-    with open(path + ".tmp", "wb") as fh:
-        fh.write(data)
-    os.replace(path + ".tmp", path)
+    write_atomic(os.path.join(repo, "targets", f"{digest}.{TARGET_NAME}"), data)
     snap = _read(repo, "timestamp.json").signed.snapshot_meta.version
     targets_v = _read(repo, f"{snap}.snapshot.json").signed.meta["targets.json"].version
     old = _read(repo, f"{targets_v}.targets.json").signed

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from envcheck.errors import EnvcheckError
+from envcheck.files import write_atomic
 from envcheck.reportschema import InvalidReport, validate_report
 
 KEY_FILE = "device_key.pem"
@@ -42,20 +43,7 @@ def _write_private(path: str, key: Ed25519PrivateKey) -> None:
     """Owner-only (0600) from the first byte, then an atomic rename: never a readable or half key."""
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    tmp = f"{path}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, pem, mode=0o600)
 
 
 def load_or_create_key(directory: str | None = None, warn=None) -> Ed25519PrivateKey:
@@ -100,8 +88,8 @@ def load_or_create_key(directory: str | None = None, warn=None) -> Ed25519Privat
     key = Ed25519PrivateKey.generate()
     try:
         _write_private(path, key)
-    except OSError as exc:
-        raise DeviceKeyError(f"cannot write the device key to {path}: {exc.strerror or exc}") from None
+    except EnvcheckError as exc:
+        raise DeviceKeyError(f"cannot store the device key: {exc.diagnostics()}") from None
     return key
 
 

@@ -68,15 +68,7 @@ def run(args: list[str], timeout: float, ok_codes: tuple[int, ...] = (0,),
 
 def read_text(path: str, limit: int = _MAX_OUTPUT) -> str:
     """Read a text file (UTF-8, undecodable bytes replaced)."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(limit).decode("utf-8", "replace")
-    except FileNotFoundError as exc:
-        raise NotInstalled(f"{path} does not exist") from exc
-    except PermissionError as exc:
-        raise AccessDenied(f"not allowed to read {path}") from exc
-    except OSError as exc:
-        raise ProbeError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return read_bytes(path, limit).decode("utf-8", "replace")
 
 
 def read_bytes(path: str, limit: int) -> bytes:
