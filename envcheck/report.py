@@ -29,8 +29,9 @@ def message_for(rules: Rules, result_id: str, code: str, params: dict, platform:
         return {"summary": {"ja": f"{rule.title.ja}: {code}", "en": f"{rule.title.en}: {code}"}, "remedy": None}
     out: dict[str, Any] = {"summary": {"ja": msg.summary.ja.format_map(values), "en": msg.summary.en.format_map(values)},
                            "remedy": None}
-    if msg.remedy is not None:
-        out["remedy"] = {"ja": msg.remedy.ja.format_map(values), "en": msg.remedy.en.format_map(values),
+    remedy = msg.remedy(platform)
+    if remedy is not None:
+        out["remedy"] = {"ja": remedy.ja.format_map(values), "en": remedy.en.format_map(values),
                          "link": msg.link(platform)}
     return out
 

@@ -39,9 +39,14 @@ class Text:
 @dataclass(frozen=True)
 class Message:
     summary: Text
-    remedy: Text | None
+    remedies: tuple[tuple[str, Text], ...]
+    """(platform or "any", steps): a Windows user reads only the Windows steps."""
     links: tuple[tuple[str, str], ...]
     """(platform or "any", URL): a settings page or download page that fixes it."""
+
+    def remedy(self, platform: str) -> Text | None:
+        d = dict(self.remedies)
+        return d.get(platform) or d.get("any")
 
     def link(self, platform: str) -> str | None:
         d = dict(self.links)
@@ -113,6 +118,18 @@ class Rules:
 
 def _text(f: TomlFile, table: Any, where: str) -> Text:
     return Text(*f.text_pair(table, where))
+
+
+def _remedies(f: TomlFile, table: Any, where: str) -> tuple[tuple[str, Text], ...]:
+    """remedy = {ja, en} for every platform, or remedy.<platform> = {ja, en} (windows/darwin/linux/any)."""
+    if table is None:
+        return ()
+    if isinstance(table, dict) and ("ja" in table or "en" in table):
+        return (("any", _text(f, table, where)),)
+    if not isinstance(table, dict) or not table:
+        f.fail(where, "expected {ja, en} or one {ja, en} per platform")
+    f.only(table, {*PLATFORMS, "any"}, where)
+    return tuple(sorted((plat, _text(f, t, f"{where}.{plat}")) for plat, t in table.items()))
 
 
 def _version(f: TomlFile, text: str, where: str) -> Version:
@@ -219,7 +236,7 @@ def load_rules(directory: str | None = None) -> Rules:
                 if plat not in (*PLATFORMS, "any") or not isinstance(url, str):
                     txt.fail(f"{mw}.links.{plat}", "expected windows/darwin/linux/any = URL")
             msgs.append((code, Message(_text(txt, mt.get("summary"), f"{mw}.summary"),
-                                       _text(txt, mt["remedy"], f"{mw}.remedy") if "remedy" in mt else None,
+                                       _remedies(txt, mt.get("remedy"), f"{mw}.remedy"),
                                        tuple(sorted(links.items())))))
         checks.append((cid, CheckRule(cid, pol.get(m, "article", w, str), sev, _text(txt, t.get("title"), f"{w}.title"),
                                       _text(txt, t.get("why"), f"{w}.why"), tuple(msgs))))
