@@ -169,3 +169,11 @@ def test_every_message_in_texts_is_reachable(rules):
     dead = [f"{cid}.{code}" for cid in CHECK_IDS for code, _ in rules.check(cid).messages
             if code not in {c for _, c in found[cid]}]
     assert dead == []
+
+
+def test_every_probe_id_is_documented_for_people_writing_snapshots_by_hand():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "probes.md").read_text(encoding="utf-8")
+    undocumented = [s.id for s in _all_specs() if f"`{s.id}`" not in doc]
+    assert undocumented == []
