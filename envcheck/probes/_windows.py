@@ -8,6 +8,7 @@ spoil the others.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 
@@ -125,7 +126,9 @@ $r | ConvertTo-Json -Depth 4 -Compress
 def security() -> dict:
     exe = os.path.join(os.environ.get("SystemRoot", r"C:\Windows"),
                        r"System32\WindowsPowerShell\v1.0\powershell.exe")
-    out = run([exe, "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-Command", SECURITY_SCRIPT],
+    # -EncodedCommand (base64 of UTF-16LE) passes the script untouched by command-line quoting.
+    encoded = base64.b64encode(SECURITY_SCRIPT.encode("utf-16-le")).decode("ascii")
+    out = run([exe, "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-EncodedCommand", encoded],
               timeout=60)
     try:
         doc = json.loads(out.lstrip("\ufeff"))
