@@ -11,9 +11,38 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 @pytest.fixture(scope="session")
 def rules():
+    """The built-in rules as an office keeping them current would have them: as_of today.
+
+    The shipped data is as of its own date; once that is older than stale_after_days, a machine at
+    the newest update the rules know is `unknown` (tests/test_rules_stale.py). Tests about other
+    behaviour use a current copy, as the service and checkers do after a rules update.
+    """
     from envcheck.ruleset import load_rules
 
-    return load_rules()
+    return load_rules(current_rules_dir())
+
+
+def current_rules_dir() -> str:
+    """A copy of rules/ whose [ruleset] as_of is today (made once per test run)."""
+    import shutil
+    import tempfile
+    from datetime import date
+
+    global _CURRENT
+    if _CURRENT is None:
+        d = os.path.join(tempfile.mkdtemp(prefix="envcheck-rules-"), "rules")
+        shutil.copytree(ROOT / "rules", d)
+        pol = Path(d, "policy.toml")
+        text = pol.read_text(encoding="utf-8")
+        import re
+        text = re.sub(r"^as_of = \d{4}-\d{2}-\d{2}$", f"as_of = {date.today().isoformat()}", text, count=1,
+                      flags=re.M)
+        pol.write_text(text, encoding="utf-8")
+        _CURRENT = d
+    return _CURRENT
+
+
+_CURRENT = None
 
 
 def run_cli(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 120):

@@ -210,9 +210,12 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
     w.pump(0.2)
     outcome = app.last_outcome
     assert outcome.kind == "sent", app.notice.cget("text")
-    assert outcome.receipt == app.run.report["report_id"]
+    [kept] = os.listdir(Outbox().receipts)
+    with open(os.path.join(Outbox().receipts, kept), encoding="utf-8") as fh:
+        receipt = json.load(fh)
+    assert receipt["report_id"] == app.run.report["report_id"] and outcome.receipt == receipt["receipt_no"]
     assert f"受付番号: {outcome.receipt}" in app.notice.cget("text")
-    assert not Outbox().waiting() and len(os.listdir(Outbox().receipts)) == 1
+    assert not Outbox().waiting()
     w.shot("06-sent-receipt")
 
     # 7. English, by the switch.
@@ -371,4 +374,6 @@ def test_a_report_kept_from_last_time_is_sent_when_the_window_opens(window, snap
     monkeypatch.setenv("ENVCHECK_SERVER", intake)
     w = window(replay=str(snapshot_file))
     w.until(lambda: not Outbox().waiting() and w.app.notice_kind == "pass", timeout=30, what="the outbox")
-    assert report["report_id"] in w.app.notice.cget("text") and "前回送れなかった" in w.app.notice.cget("text")
+    with open(os.path.join(Outbox().receipts, f"{report['report_id']}.json"), encoding="utf-8") as fh:
+        receipt_no = json.load(fh)["receipt_no"]
+    assert receipt_no in w.app.notice.cget("text") and "前回送れなかった" in w.app.notice.cget("text")

@@ -9,6 +9,7 @@ import pytest
 
 pytest.importorskip("envcheck.server", reason="the intake service (server extra) is not installed")
 
+from conftest import current_rules_dir  # noqa: E402
 from server_fixtures import Server, free_port, passing_snapshot  # noqa: E402
 
 
@@ -32,7 +33,8 @@ def outbox(env):
 def test_upload_with_consent_gives_a_receipt_and_makes_the_seeker_eligible(tmp_path, cli, seeker_env, snapshot):
     server = Server(str(tmp_path / "srv"))
     try:
-        res = cli("check", "--replay", str(snapshot), "--seeker-no", "01234-5678", "--upload", "--yes",
+        res = cli("check", "--replay", str(snapshot), "--rules", current_rules_dir(), "--seeker-no", "01234-5678",
+                  "--upload", "--yes",
                   "--server", server.url, "--lang", "en", env=seeker_env)
         assert res.returncode == 0, res.stderr
         assert re.search(r"Sent\. Receipt number: [0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$", res.stdout, re.M), res.stdout
@@ -46,7 +48,8 @@ def test_upload_with_consent_gives_a_receipt_and_makes_the_seeker_eligible(tmp_p
 
 
 def test_nothing_is_sent_without_consent(tmp_path, cli, seeker_env, snapshot):
-    res = cli("check", "--replay", str(snapshot), "--upload", "--server", "http://127.0.0.1:9", env=seeker_env)
+    res = cli("check", "--replay", str(snapshot), "--rules", current_rules_dir(), "--upload", "--server",
+              "http://127.0.0.1:9", env=seeker_env)
     assert res.returncode == 2
     assert "consent" in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert outbox(seeker_env) == []
@@ -54,7 +57,8 @@ def test_nothing_is_sent_without_consent(tmp_path, cli, seeker_env, snapshot):
 
 def test_server_down_keeps_the_report_then_send_delivers_it_exactly_once(tmp_path, cli, seeker_env, snapshot):
     port = free_port()  # nothing listens here yet
-    res = cli("check", "--replay", str(snapshot), "--seeker-no", "01234-5678", "--upload", "--yes",
+    res = cli("check", "--replay", str(snapshot), "--rules", current_rules_dir(), "--seeker-no", "01234-5678",
+              "--upload", "--yes",
               "--server", f"http://127.0.0.1:{port}", "--lang", "en", env=seeker_env)
     assert res.returncode == 0, res.stderr  # the verdict's exit status; the upload failure is said on stderr
     assert "kept" in res.stderr and "envcheck send" in res.stderr
@@ -83,7 +87,8 @@ def test_a_refused_report_is_moved_aside_with_its_reason(tmp_path, cli, seeker_e
     server = Server(str(tmp_path / "srv"))
     try:
         out = tmp_path / "r.json"
-        assert cli("check", "--replay", str(snapshot), "--out", str(out), env=seeker_env).returncode == 0
+        res = cli("check", "--replay", str(snapshot), "--rules", current_rules_dir(), "--out", str(out), env=seeker_env)
+        assert res.returncode == 0, res.stderr
         doc = json.loads(out.read_text())
         doc["verdict"] = "fail"  # edited after signing: the service refuses it
         box = os.path.join(seeker_env["ENVCHECK_HOME"], "outbox")

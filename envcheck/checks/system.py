@@ -111,7 +111,13 @@ def decide_patched(ev: dict, rules: Rules, now: datetime, platform: str) -> Deci
     required = [r for r in out if r[1] <= cutoff]
     level = f"{ev.get('build')}.{installed}" if ev.get("os") == "windows" else str(installed)
     params = {"name": shown, "installed": level, "latest": latest[2], "latest_date": latest[1].isoformat()}
-    if installed >= latest[0]:
+    if installed > latest[0]:
+        return Decision("pass", "current", params)
+    if installed == latest[0]:
+        if today > rules.as_of + timedelta(days=rules.stale_after_days):
+            # The newest update the rules know is installed, but the rules are too old to know
+            # whether newer ones came out since: that is not a pass.
+            return Decision("unknown", "rules_stale", {**params, "as_of": rules.as_of.isoformat()})
         return Decision("pass", "current", params)
     if not required or installed >= required[-1][0]:
         return Decision("warn", "update_available", params)
