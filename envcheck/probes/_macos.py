@@ -71,7 +71,8 @@ def xprotect() -> dict:
 
 
 def _profiler(data_type: str, timeout: float):
-    out = run(["/usr/sbin/system_profiler", "-json", "-detailLevel", "mini", data_type], timeout=timeout)
+    # Default detail level: the captured real outputs were made that way; "mini" may drop network details.
+    out = run(["/usr/sbin/system_profiler", "-json", data_type], timeout=timeout)
     try:
         return json.loads(out)
     except json.JSONDecodeError as exc:

@@ -136,6 +136,43 @@ def cmd_add_token(args, out) -> int:
     return 0
 
 
+def cmd_disable_user(args, out) -> int:
+    """A person who left: no more logins, and their open sessions end now. Their audit trail stays."""
+    from sqlalchemy import delete, select
+
+    from envcheck.server.db import AuditEntry, User, WebSession, utcnow
+
+    name = _name(args.name)
+    with _store(_settings()).tx() as s:
+        user = s.scalar(select(User).where(User.name == name))
+        if user is None:
+            raise CliError(f"no user named {name}")
+        user.disabled = True
+        s.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        s.add(AuditEntry(at=utcnow(), actor="envcheck-server", role="admin", action="disable_user", target=name,
+                         ip="-", detail=""))
+    print(f"envcheck-server: user {name} disabled; their sessions ended", file=out)
+    return 0
+
+
+def cmd_revoke_token(args, out) -> int:
+    """A booking-service token that leaked or is no longer used: refused (401) from now on."""
+    from sqlalchemy import select
+
+    from envcheck.server.db import ApiToken, AuditEntry, utcnow
+
+    name = _name(args.name)
+    with _store(_settings()).tx() as s:
+        token = s.scalar(select(ApiToken).where(ApiToken.name == name))
+        if token is None:
+            raise CliError(f"no token named {name}")
+        token.revoked = True
+        s.add(AuditEntry(at=utcnow(), actor="envcheck-server", role="admin", action="revoke_token", target=name,
+                         ip="-", detail=""))
+    print(f"envcheck-server: token {name} revoked", file=out)
+    return 0
+
+
 def cmd_purge(args, out) -> int:
     from envcheck.server.db import utcnow
     from envcheck.server.intake import purge
@@ -214,6 +251,12 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("add-token", help="create a booking-service API token (printed once)")
     t.add_argument("name")
     t.set_defaults(func=cmd_add_token)
+    d = sub.add_parser("disable-user", help="stop a web user from logging in and end their sessions")
+    d.add_argument("name")
+    d.set_defaults(func=cmd_disable_user)
+    v = sub.add_parser("revoke-token", help="refuse a booking-service API token from now on")
+    v.add_argument("name")
+    v.set_defaults(func=cmd_revoke_token)
     r = sub.add_parser("run", help="serve HTTP with uvicorn")
     r.add_argument("--host", default="127.0.0.1")
     r.add_argument("--port", type=_port, default=8080)
