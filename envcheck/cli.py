@@ -146,7 +146,7 @@ def cmd_check(args) -> ExitStatus:
         from envcheck.probes import ReplayHost, parse_snapshot
         host = ReplayHost(parse_snapshot(_read(args.replay), os.path.basename(args.replay)))
     else:
-        host = live_host(rules, offline=args.offline)
+        host = live_host(rules, offline=args.offline, server_url=args.server)
     run = run_check(host, rules, now=now, seeker_no=seeker,
                     rules_source={"rules_source": choice.source, "rules_fetched_at": choice.fetched_at})
     report = run.report

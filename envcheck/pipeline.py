@@ -50,8 +50,15 @@ def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: 
     return CheckRun(probes, facts, results, report, rules_stale(rules, now))
 
 
-def live_host(rules: Rules, offline: bool):
-    """This machine's probes; the network ones (diagnostics) are left out when offline."""
-    from envcheck.probes import LiveHost, current_platform
+def live_host(rules: Rules, offline: bool, server_url: str | None = None):
+    """This machine's probes; the network ones (diagnostics) are left out when offline.
 
-    return LiveHost(current_platform(), offline=offline)
+    `server_url` (check --server) is the intake service the diagnostics measure against."""
+    from envcheck.probes import LiveHost, current_platform, specs_for
+    from envcheck.probes._common import diagnose_probe
+
+    platform = current_platform()
+    specs = specs_for(platform)
+    if server_url:
+        specs = [diagnose_probe(server_url) if s.id == "net.diagnose" else s for s in specs]
+    return LiveHost(platform, offline=offline, specs=specs)

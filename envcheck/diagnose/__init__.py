@@ -23,12 +23,13 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def probe_value(rules_dir: str | None = None) -> dict:
-    """The `net.diagnose` probe: every network step against the rules' targets (ENVCHECK_SERVER honoured)."""
+def probe_value(rules_dir: str | None = None, server_url: str | None = None) -> dict:
+    """The `net.diagnose` probe: every network step against the rules' targets and the intake service
+    (`server_url`, else ENVCHECK_SERVER or envcheck-config.json beside the executable)."""
     from envcheck.diagnose.config import load_config
     from envcheck.diagnose.runner import run_diagnose
 
-    return run_diagnose(load_config(rules_dir))
+    return run_diagnose(load_config(rules_dir).with_server(server_url))
 
 
 def _entry(res: Any) -> tuple[Any, str | None] | None:

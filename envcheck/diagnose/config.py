@@ -168,5 +168,10 @@ def load_config(directory: str | None = None) -> Config:
         directory = builtin_rules_dir()
     data = load_toml(directory, FILE).data
     cfg = parse_config(data)
-    server = os.environ.get("ENVCHECK_SERVER", "").strip()
-    return cfg.with_server(server or None)
+    from envcheck.upload import UploadError, find_config  # light: requests is imported only to send
+
+    try:
+        found = find_config()  # ENVCHECK_SERVER, else envcheck-config.json beside the executable
+    except UploadError:
+        found = None
+    return cfg.with_server(found.url if found else None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from envcheck.errors import ProbeError
 from envcheck.probes import ProbeSpec
 
@@ -23,18 +22,21 @@ def process_names() -> list[str]:
     return sorted(names)
 
 
-def net_diagnose() -> dict:
-    """The network diagnostics document (envcheck.diagnostics/1) for rules/network.toml's targets."""
-    from envcheck.diagnose import probe_value  # imported here: --offline never loads it
+def diagnose_probe(server_url: str | None = None) -> ProbeSpec:
+    """The network diagnostics (envcheck.diagnostics/1) against rules/network.toml's targets and the
+    intake service; the run bounds itself (limits.bound_ms, 5 s) and LiveHost adds 1 s of grace."""
+    def net_diagnose() -> dict:
+        from envcheck.diagnose import probe_value  # imported here: --offline never loads it
 
-    return probe_value()
+        return probe_value(server_url=server_url)
+
+    return ProbeSpec(id="net.diagnose", platforms=ALL, timeout=6, func=net_diagnose, network=True,
+                     source="envcheck diagnose: proxy settings, DNS, TCP per port, TLS issuer, HTTP, captive portal, "
+                            "throughput against the intake service (docs/diagnose.md)")
 
 
 PROBES = [
     ProbeSpec(id="proc.names", platforms=ALL, timeout=10, func=process_names,
               source="psutil.process_iter(['name']): names of running processes"),
-    # The run bounds itself (rules/network.toml limits.bound_ms, 5 s); LiveHost adds 1 s of grace.
-    ProbeSpec(id="net.diagnose", platforms=ALL, timeout=6, func=net_diagnose, network=True,
-              source="envcheck diagnose: proxy settings, DNS, TCP per port, TLS issuer, HTTP, captive portal, "
-                     "throughput against the intake service (docs/diagnose.md)"),
+    diagnose_probe(),
 ]
