@@ -58,7 +58,7 @@ def live_host(rules: Rules, offline: bool, server_url: str | None = None):
     from envcheck.probes._common import diagnose_probe
 
     platform = current_platform()
-    specs = specs_for(platform)
-    if server_url:
-        specs = [diagnose_probe(server_url) if s.id == "net.diagnose" else s for s in specs]
+    # The diagnostics use the chosen rules' network.toml, like every other decision.
+    specs = [diagnose_probe(server_url, rules.source) if s.id == "net.diagnose" else s
+             for s in specs_for(platform)]
     return LiveHost(platform, offline=offline, specs=specs)
