@@ -77,7 +77,6 @@ class Signature:
     app_patterns: tuple[re.Pattern, ...]
     package_names: frozenset[str]
     bundle_ids: frozenset[str]
-    minimum_version: Version | None = None
 
 
 @dataclass(frozen=True)
@@ -140,8 +139,9 @@ def _version(f: TomlFile, text: str, where: str) -> Version:
 
 
 def _signature(f: TomlFile, t: dict, where: str) -> Signature:
-    f.only(t, {"name", "platforms", "process_names", "app_patterns", "package_names", "bundle_ids",
-               "minimum_version", "note", "source"}, where)
+    # Minimum versions live in minimums.toml, not beside the signatures.
+    f.only(t, {"name", "platforms", "process_names", "app_patterns", "package_names", "bundle_ids", "note", "source"},
+           where)
     plats = tuple(f.get(t, "platforms", where, list, list(PLATFORMS)))
     for p in plats:
         if p not in PLATFORMS:
@@ -153,10 +153,8 @@ def _signature(f: TomlFile, t: dict, where: str) -> Signature:
         except (re.error, TypeError) as exc:
             f.fail(f"{where}.app_patterns[{i}]", f"bad regular expression: {exc}")
     lower = lambda key: frozenset(str(x).lower() for x in f.get(t, key, where, list, []))  # noqa: E731
-    mv = f.get(t, "minimum_version", where, str, None)
     sig = Signature(name=f.get(t, "name", where, str), platforms=plats, process_names=lower("process_names"),
-                    app_patterns=tuple(pats), package_names=lower("package_names"), bundle_ids=lower("bundle_ids"),
-                    minimum_version=_version(f, mv, f"{where}.minimum_version") if mv else None)
+                    app_patterns=tuple(pats), package_names=lower("package_names"), bundle_ids=lower("bundle_ids"))
     if not (sig.process_names or sig.app_patterns or sig.package_names or sig.bundle_ids):
         f.fail(where, "a signature must name at least one process, app pattern, package or bundle id")
     return sig

@@ -6,7 +6,7 @@ rights or printed something unreadable. Unknown is never read as "off".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -56,7 +56,7 @@ class Firewall:
     detail: tuple[tuple[str, bool | None], ...] = ()
     """Per profile or per source states, e.g. (("domain", True), ("private", True), ("public", False))."""
     note: str | None = None
-    """Why `on` is None, or how it was decided (e.g. "configuration and service, ruleset needs root")."""
+    """Why `on` is None, or how it was decided (e.g. "the nftables ruleset needs administrator rights")."""
 
 
 @dataclass(frozen=True)
@@ -120,5 +120,3 @@ class Facts:
     """Linux only; None elsewhere."""
     endpoints: tuple[Endpoint, ...] | Unknown | None = None
     """None when offline (network checks skipped)."""
-    notes: tuple[str, ...] = field(default=())
-    """Per-source remarks worth showing support staff (e.g. "ufw status needs root")."""
