@@ -136,39 +136,42 @@ def cmd_add_token(args, out) -> int:
     return 0
 
 
+def _switch_off(model, name: str, flag: str, action: str, what: str, also=None) -> None:
+    """Set `flag` on the named user or token, with its audit entry, in one transaction."""
+    from sqlalchemy import select
+
+    from envcheck.server.db import AuditEntry, utcnow
+
+    with _store(_settings()).tx() as s:
+        row = s.scalar(select(model).where(model.name == name))
+        if row is None:
+            raise CliError(f"no {what} named {name}")
+        setattr(row, flag, True)
+        if also:
+            also(s, row)
+        s.add(AuditEntry(at=utcnow(), actor="envcheck-server", role="admin", action=action, target=name,
+                         ip="-", detail=""))
+
+
 def cmd_disable_user(args, out) -> int:
     """A person who left: no more logins, and their open sessions end now. Their audit trail stays."""
-    from sqlalchemy import delete, select
+    from sqlalchemy import delete
 
-    from envcheck.server.db import AuditEntry, User, WebSession, utcnow
+    from envcheck.server.db import User, WebSession
 
     name = _name(args.name)
-    with _store(_settings()).tx() as s:
-        user = s.scalar(select(User).where(User.name == name))
-        if user is None:
-            raise CliError(f"no user named {name}")
-        user.disabled = True
-        s.execute(delete(WebSession).where(WebSession.user_id == user.id))
-        s.add(AuditEntry(at=utcnow(), actor="envcheck-server", role="admin", action="disable_user", target=name,
-                         ip="-", detail=""))
+    _switch_off(User, name, "disabled", "disable_user", "user",
+                also=lambda s, user: s.execute(delete(WebSession).where(WebSession.user_id == user.id)))
     print(f"envcheck-server: user {name} disabled; their sessions ended", file=out)
     return 0
 
 
 def cmd_revoke_token(args, out) -> int:
     """A booking-service token that leaked or is no longer used: refused (401) from now on."""
-    from sqlalchemy import select
-
-    from envcheck.server.db import ApiToken, AuditEntry, utcnow
+    from envcheck.server.db import ApiToken
 
     name = _name(args.name)
-    with _store(_settings()).tx() as s:
-        token = s.scalar(select(ApiToken).where(ApiToken.name == name))
-        if token is None:
-            raise CliError(f"no token named {name}")
-        token.revoked = True
-        s.add(AuditEntry(at=utcnow(), actor="envcheck-server", role="admin", action="revoke_token", target=name,
-                         ip="-", detail=""))
+    _switch_off(ApiToken, name, "revoked", "revoke_token", "token")
     print(f"envcheck-server: token {name} revoked", file=out)
     return 0
 
