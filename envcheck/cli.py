@@ -104,25 +104,16 @@ def _server_args(p) -> None:
 
 def _choose_rules(args, online: bool):
     """--rules DIR as given; else the newest verified of the built-in and updated sets (updating when online)."""
-    from envcheck.rulesupdate import RulesChoice, choose_rules
+    from envcheck.rulesupdate import rules_for
 
-    if getattr(args, "rules", None):
-        from envcheck.ruleset import load_rules
-        return RulesChoice(load_rules(args.rules), "--rules", None, f"given on the command line: {args.rules}")
     config = None
-    if online:
+    if online and not getattr(args, "rules", None):
         from envcheck.upload import UploadError, find_config
         try:
             config = find_config(getattr(args, "server", None), getattr(args, "ca_bundle", None))
         except UploadError as exc:
             raise UsageError(exc.diagnostics()) from None
-
-    def session():
-        from envcheck.upload import make_session
-        return make_session(config)
-
-    return choose_rules(online=online, server_url=config.url if config else None,
-                        session_factory=session, ca_bundle=config.ca_bundle if config else None)
+    return rules_for(getattr(args, "rules", None), online, config)
 
 
 def _load_rules(args):
@@ -143,12 +134,11 @@ def cmd_check(args) -> ExitStatus:
     choice = _choose_rules(args, online=not (args.offline or args.replay))
     rules = choice.rules
     if args.replay:
-        from envcheck.probes import ReplayHost, parse_snapshot
-        host = ReplayHost(parse_snapshot(_read(args.replay), os.path.basename(args.replay)))
+        from envcheck.probes import ReplayHost, read_snapshot
+        host = ReplayHost(read_snapshot(args.replay))
     else:
         host = live_host(rules, offline=args.offline, server_url=args.server)
-    run = run_check(host, rules, now=now, seeker_no=seeker,
-                    rules_source={"rules_source": choice.source, "rules_fetched_at": choice.fetched_at})
+    run = run_check(host, rules, now=now, seeker_no=seeker, rules_source=choice.report_fields())
     report = run.report
     if args.out or args.json or args.upload:
         # Only a report that leaves this process is signed: crypto stays off the plain offline path.

@@ -38,6 +38,10 @@ class RulesChoice:
     reason: str
     """Why this set, in one line: "newest verified update", "offline", "update refused: …"."""
 
+    def report_fields(self) -> dict:
+        """What a report records about where its rules came from."""
+        return {"rules_source": self.source, "rules_fetched_at": self.fetched_at}
+
     def describe(self) -> str:
         when = f" (fetched {self.fetched_at})" if self.fetched_at else ""
         return f"rules {self.rules.version} as of {self.rules.as_of}: {self.source}{when}; {self.reason}"
@@ -111,8 +115,10 @@ def _updater(cache: str, base_url: str, root: bytes, session):
                    fetcher=_fetcher(session), bootstrap=root)
 
 
-def _unchanged_since_last_verification(cache: str, base_url: str, ca_bundle: str | None) -> bool:
-    """True when the service's timestamp.json is byte-for-byte the one already verified and not expired.
+def _unchanged_since_last_verification(cache: str, base_url: str,
+                                       ca_bundle: str | None) -> tuple[Rules, str] | None:
+    """The cached set, when the service's timestamp.json is byte-for-byte the one already verified and not
+    expired; None otherwise.
 
     Identical bytes verify identically, so the full TUF refresh (and importing python-tuf and
     requests, ~100 ms) can be skipped; any difference, or any doubt, takes the full path.
@@ -126,7 +132,7 @@ def _unchanged_since_last_verification(cache: str, base_url: str, ca_bundle: str
             known = fh.read()
         expires = json.loads(known)["signed"]["expires"]
         if datetime.fromisoformat(expires.replace("Z", "+00:00")) <= datetime.now(timezone.utc):
-            return False
+            return None
         if ca_bundle:
             ctx = ssl.create_default_context(cafile=ca_bundle)
         else:
@@ -135,9 +141,9 @@ def _unchanged_since_last_verification(cache: str, base_url: str, ca_bundle: str
         opener = urllib.request.build_opener(urllib.request.ProxyHandler(), urllib.request.HTTPSHandler(context=ctx))
         with opener.open(f"{base_url}/api/v1/rules/metadata/timestamp.json", timeout=5) as resp:
             remote = resp.read(64 * 1024)
-        return remote == known and cached_set(cache) is not None
+        return cached_set(cache) if remote == known else None
     except (OSError, ValueError, KeyError, TypeError):
-        return False
+        return None
 
 
 def update(cache: str, base_url: str, root: bytes, session) -> tuple[Rules, str]:
@@ -229,8 +235,8 @@ def choose_rules(online: bool, server_url: str | None, session_factory=None, con
             reason = "no rules service configured"
         elif root is None:
             reason = "this build has no trusted root for rules updates"
-        elif _unchanged_since_last_verification(cache, server_url, ca_bundle):
-            updated = cached_set(cache)
+        elif (same := _unchanged_since_last_verification(cache, server_url, ca_bundle)) is not None:
+            updated = same
             reason = "newest verified update (unchanged since the last check)"
         else:
             try:
@@ -247,3 +253,16 @@ def choose_rules(online: bool, server_url: str | None, session_factory=None, con
     if updated and reason.startswith("newest verified update"):
         reason = "the update is not newer than the built-in rules"
     return RulesChoice(builtin, "built-in", None, reason or "built-in rules are the newest")
+
+
+def rules_for(rules_dir: str | None, online: bool, config=None) -> RulesChoice:
+    """`--rules DIR` as given; else choose_rules with the intake service of `config` (an upload.ServerConfig)."""
+    if rules_dir:
+        return RulesChoice(load_rules(rules_dir), "--rules", None, f"given on the command line: {rules_dir}")
+
+    def session():
+        from envcheck.upload import make_session
+        return make_session(config)
+
+    return choose_rules(online=online, server_url=config.url if config else None, session_factory=session,
+                        ca_bundle=config.ca_bundle if config else None)

@@ -13,6 +13,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from processes import stop_process
+
 
 class XvfbMissing(RuntimeError):
     pass
@@ -52,13 +54,7 @@ class Xvfb:
         raise RuntimeError("Xvfb did not start")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 5)
         self.proc = None
 
     def __enter__(self) -> "Xvfb":

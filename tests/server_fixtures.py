@@ -10,7 +10,6 @@ import glob
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,16 +21,13 @@ import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from packaging.version import Version
 
-from snapshots import FIXTURES, snapshot_from_folder
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+
+from processes import free_port, stop_process  # noqa: E402,F401 (free_port re-exported for tests)
+from snapshots import FIXTURES, snapshot_from_folder  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def stamp(when: datetime) -> str:
@@ -260,11 +256,5 @@ class Server:
             eng.dispose()
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_process(self.proc, 15)
         self.log.close()

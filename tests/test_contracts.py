@@ -87,8 +87,6 @@ def _called_names(fn: ast.FunctionDef) -> set[str]:
 NON_LITERAL = {
     ("network.wifi", "decide_wifi"): [("fail", "open"), ("fail", "wep")],
     ("zoom.installed", "decide_zoom_installed"): [("pass", "installed"), ("pass", "installed_user")],
-    ("p2p.absent", "_decide_absent"): [("fail", "found")],
-    ("recording.absent", "_decide_absent"): [("fail", "found")],
 }
 
 

@@ -17,16 +17,9 @@ def check(post, replay: str | None, now, rules_dir: str | None, seeker: str | No
 
     rules, source = _rules(rules_dir, online=not replay)
     if replay:
-        from envcheck.probes import ReplayHost, parse_snapshot
+        from envcheck.probes import ReplayHost, read_snapshot
 
-        try:
-            with open(replay, encoding="utf-8") as fh:
-                text = fh.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            from envcheck.errors import UsageError
-
-            raise UsageError(f"cannot read {replay}: {getattr(exc, 'strerror', None) or exc}") from None
-        snapshot = parse_snapshot(text, os.path.basename(replay))
+        snapshot = read_snapshot(replay)
         host, total = ReplayHost(snapshot), len(snapshot["probes"])
     else:
         from envcheck.probes import specs_for
@@ -45,20 +38,15 @@ def check(post, replay: str | None, now, rules_dir: str | None, seeker: str | No
 
 def _rules(rules_dir: str | None, online: bool):
     """The rules as `envcheck check` chooses them: --rules as given, else the newest verified set."""
-    if rules_dir:
-        from envcheck.ruleset import load_rules
-        return load_rules(rules_dir), {"rules_source": "--rules"}
-    from envcheck.rulesupdate import choose_rules
-    from envcheck.upload import UploadError, find_config, make_session
+    from envcheck.rulesupdate import rules_for
+    from envcheck.upload import UploadError, find_config
 
     try:
-        config = find_config()
+        config = None if rules_dir else find_config()
     except UploadError:
-        config = None
-    choice = choose_rules(online=online and config is not None, server_url=config.url if config else None,
-                          session_factory=lambda: make_session(config),
-                          ca_bundle=config.ca_bundle if config else None)
-    return choice.rules, {"rules_source": choice.source, "rules_fetched_at": choice.fetched_at}
+        config = None  # a broken config file is reported when sending; checking goes on
+    choice = rules_for(rules_dir, online and config is not None, config)
+    return choice.rules, choice.report_fields()
 
 
 def sign(report: dict) -> dict:

@@ -10,6 +10,7 @@ docs/probes.md lists every probe id with the shape of its value.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 import time
@@ -168,3 +169,16 @@ def parse_snapshot(text: str, name: str = "snapshot") -> dict:
         if err is not None and not isinstance(err, str):
             raise InvalidSnapshot(f"{name}: probe {pid!r} has an error that is not text")
     return doc
+
+
+def read_snapshot(path: str) -> dict:
+    """A snapshot file ("-": standard input), validated; InvalidSnapshot with a one-line reason."""
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidSnapshot(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    return parse_snapshot(text, os.path.basename(path))
