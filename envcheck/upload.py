@@ -21,6 +21,9 @@ from envcheck.files import write_atomic
 CONFIG_NAME = "envcheck-config.json"
 TIMEOUT = (5, 30)  # connect, read (seconds)
 ATTEMPTS = 3
+#: The longest wait a service's Retry-After may ask for within one send; a longer one leaves
+#: the report in the outbox (sent by the next `envcheck send` or start of the window).
+MAX_RETRY_AFTER = 30.0
 
 
 class UploadError(EnvcheckError):
@@ -96,9 +99,13 @@ class HttpUploader:
     def post_report(self, body: bytes) -> dict:
         url = f"{self.config.url}/api/v1/reports"
         last = "no attempt"
+        wait: float | None = None
         for attempt in range(ATTEMPTS):
             if attempt:
-                self.sleep(2 ** (attempt - 1))  # 1 s, 2 s: the service is idempotent, retrying is safe
+                # The service's Retry-After when it gave one, else 1 s, 2 s; retrying is safe
+                # because the service is idempotent.
+                self.sleep(wait if wait is not None else 2 ** (attempt - 1))
+            wait = None
             try:
                 resp = self.session.post(url, data=body, timeout=TIMEOUT,
                                          headers={"Content-Type": "application/json"})
@@ -115,9 +122,28 @@ class HttpUploader:
             reason = _reason(resp)
             if resp.status_code in (429, 502, 503, 504) or resp.status_code >= 500:
                 last = f"the server is busy or failing (HTTP {resp.status_code}: {reason})"
+                wait = retry_after(resp.headers.get("Retry-After"))
+                if wait is not None and wait > MAX_RETRY_AFTER:
+                    raise UploadError(f"{last}; it asked to wait {wait:.0f} s")
                 continue
             raise UploadError(f"the server refused the report (HTTP {resp.status_code}: {reason})", permanent=True)
         raise UploadError(last)
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds asked for by a Retry-After header (delta-seconds or an HTTP date), or None.
+
+    urllib3's own parser, so both forms and a date in the past are handled as it handles them.
+    """
+    if not value:
+        return None
+    from urllib3.exceptions import InvalidHeader
+    from urllib3.util.retry import Retry
+
+    try:
+        return max(0.0, float(Retry(0).parse_retry_after(value)))
+    except (InvalidHeader, ValueError, OverflowError):
+        return None
 
 
 def _network_reason(exc: Exception) -> str:

@@ -12,7 +12,7 @@ import sqlite3
 from datetime import datetime, timezone
 
 from envcheck.errors import NotInstalled, ProbeError
-from envcheck.probes import ProbeSpec
+from envcheck.probes import ProbeSpec, _aptcache
 from envcheck.probes._run import read_bytes, read_text, run
 
 L = ("linux",)
@@ -147,7 +147,14 @@ def clamav_db() -> dict:
 
 
 def apt_upgradable() -> str:
-    return run(["apt", "list", "--upgradable"], timeout=30)
+    # apt's answer is kept until its inputs change: the live check's slowest step otherwise.
+    key, path = _aptcache.fingerprint(), _aptcache.cache_file()
+    hit = _aptcache.cached(key, path)
+    if hit is not None:
+        return hit
+    out = run(["apt", "list", "--upgradable"], timeout=30)
+    _aptcache.store(key, path, out)
+    return out
 
 
 def dnf_security() -> str:
