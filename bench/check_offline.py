@@ -60,6 +60,10 @@ def windows_snapshot() -> Path | None:
 
 def main() -> None:
     env = dict(os.environ, ENVCHECK_HOME=tempfile.mkdtemp())
+    # The first check after apt's state changes runs `apt list --upgradable` (about 1.7 s of CPU);
+    # every later one answers from the cache keyed on apt's inputs (envcheck/probes/_aptcache.py).
+    cold = [timed([EXE, "check", "--offline"], dict(env, ENVCHECK_HOME=tempfile.mkdtemp()))[0] for _ in range(3)]
+    print(f"check --offline, empty apt cache: median {statistics.median(cold):.3f} s, n=3")
     series("check --offline (this machine)", [EXE, "check", "--offline"], env)
     snap = windows_snapshot()
     if snap:
