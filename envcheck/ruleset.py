@@ -89,6 +89,10 @@ class Freshness:
     """Time a person has to install a new release before missing it counts."""
     agent_max_age_days: int
     """The OS's own update check counts only when it succeeded within this many days."""
+    open_rows_kept: int = 0
+    """After the tables go stale, this many of the newest open-ended lifecycle rows (per product) still pass..."""
+    major_cadence_days: int = 365
+    """...until as_of + this: at most one new major release per this many days can have ended an older one."""
 
 
 FRESHNESS_FAMILIES = ("windows", "macos", "linux")
@@ -290,8 +294,11 @@ def load_rules(directory: str | None = None) -> Rules:
     freshness = []
     for family in FRESHNESS_FAMILIES:
         t = pol.get(fr, family, "freshness", dict)
-        pol.only(t, {"cadence_days", "grace_days", "agent_max_age_days", "note"}, f"freshness.{family}")
-        vals = [pol.get(t, k, f"freshness.{family}", int) for k in ("cadence_days", "grace_days", "agent_max_age_days")]
+        keys = ("cadence_days", "grace_days", "agent_max_age_days", "open_rows_kept", "major_cadence_days")
+        pol.only(t, {*keys, "note"}, f"freshness.{family}")
+        w = f"freshness.{family}"
+        vals = [pol.get(t, k, w, int) for k in keys[:3]] + [pol.get(t, keys[3], w, int, 0),
+                                                               pol.get(t, keys[4], w, int, 365)]
         if any(v < 0 for v in vals):
             pol.fail(f"freshness.{family}", "days must not be negative")
         freshness.append((family, Freshness(*vals)))

@@ -92,6 +92,25 @@ def oldest_listed(ev: dict, rules: Rules) -> dict | None:
     return row if key < k else None
 
 
+def _open_row_holds(row: dict, ev: dict, rules: Rules, today: date) -> bool:
+    """A row with no end date: true while the tables are fresh; after that only for the newest few rows
+    of the product (a vendor ends an old release when a new one ships, never its newest ones first)."""
+    fam = str(ev.get("os"))
+    if today <= rules.fresh_until(fam):
+        return True
+    f = rules.fresh(fam)
+    if today > rules.as_of + timedelta(days=f.major_cadence_days) or f.open_rows_kept <= 0:
+        return False
+    if fam == "macos":
+        rows = list(rules.macos_lifecycle)
+    elif fam == "linux":
+        rows = [r for r in rules.linux_lifecycle if r["distro"] == row.get("distro")]
+    else:
+        rows = [r for r in rules.windows_lifecycle if r["product"] == row.get("product")]
+    newest = sorted((r for r in rows if r.get("released")), key=lambda r: r["released"], reverse=True)
+    return any(r is row for r in newest[:f.open_rows_kept])
+
+
 def decide_supported(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
     if "unknown" in ev:
         return Decision("unknown", "unknown", {"reason": ev["unknown"]})
@@ -109,8 +128,7 @@ def decide_supported(ev: dict, rules: Rules, now: datetime, platform: str) -> De
     # sign-up, so its end counts; paid extensions (Ubuntu ESM, Windows ESU) do not.
     end = row.get("lts_end") or row.get("end")
     if end is None:
-        fam = str(ev.get("os"))
-        if row.get("rolling") or now.date() <= rules.fresh_until(fam):
+        if row.get("rolling") or _open_row_holds(row, ev, rules, now.date()):
             return Decision("pass", "supported_open", {"name": name})
         # No end date was published as of the data; the vendor may have ended it since.
         return Decision("unknown", "support_unconfirmed", {"name": name, **_as_of(rules)})
