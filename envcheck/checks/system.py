@@ -83,13 +83,16 @@ def oldest_listed(ev: dict, rules: Rules) -> dict | None:
     elif fam == "linux":
         rows = [((leading_version(r["version"]),), r) for r in rules.linux_lifecycle
                 if r["distro"] == ev.get("product") and r.get("match", "exact") != "any"]
+        # One os-release ID can hold two numberings (Linux Mint 17-22 and LMDE 4-7): compare within the
+        # line whose name starts like this machine's own name, when the rules have one.
+        word = str(ev.get("name") or "").split(" ")[0].lower()
+        rows = [x for x in rows if str(x[1].get("name", "")).split(" ")[0].lower() == word] or rows
     else:
         return None
     rows = [(k, r) for k, r in rows if k[0] is not None]
-    if not rows:
+    if not rows or key >= min(k for k, _ in rows):
         return None
-    k, row = min(rows, key=lambda x: x[0])
-    return row if key < k else None
+    return min(rows, key=lambda x: x[0])[1]
 
 
 def _open_row_holds(row: dict, ev: dict, rules: Rules, today: date) -> bool:
