@@ -242,6 +242,9 @@ def _decide_by_agent(agent: dict, rules: Rules, family: str, today: date, params
     if paused is not None and paused >= today:
         return Decision("unknown", "updates_paused", {**params, "paused_until": paused.isoformat(),
                                                       "paused_until_ja": ja_day(paused)})
+    if not isinstance(agent.get("pending_security"), int) or isinstance(agent.get("pending_security"), bool):
+        return Decision("unknown", "agent_unreadable",
+                        {**params, "reason": str(agent.get("pending_unknown") or "-")[:200]})
     last = parse_day(agent.get("last_check"))
     max_age = rules.fresh(family).agent_max_age_days
     if last is None or (today - last).days > max_age or agent.get("pending_security") != 0:
