@@ -38,7 +38,9 @@ def agents(draw, today: date | None = None):
     """Anything an update agent may report, including garbage and 'could not read'."""
     if draw(st.booleans()):
         return draw(st.sampled_from([None, {}, {"unknown": "0x8024402C"}, "garbage", []]))
-    when = lambda: draw(st.one_of(st.none(), st.just("-"), st.dates(date(2020, 1, 1), date(2028, 1, 1)).map(str)))  # noqa: E731
+    def when():
+        return draw(st.one_of(st.none(), st.just("-"), st.dates(date(2020, 1, 1), date(2028, 1, 1)).map(str)))
+
     return {"source": draw(st.sampled_from(["wua", "softwareupdate"])), "last_check": when(),
             "pending_security": draw(st.one_of(st.none(), st.integers(-2, 5), st.booleans(), st.text(max_size=3))),
             "pending_names": draw(st.lists(st.text(max_size=20), max_size=3)),

@@ -123,7 +123,7 @@ def _judge_stale(rules, agent, days_after=10):
 
 def _agent(rules, days_after=10, **kw):
     when = rules.fresh_until("windows") + timedelta(days=days_after)
-    base = dict(source="wua", last_check=_at(when - timedelta(days=1)), pending_security=0)
+    base = {"source": "wua", "last_check": _at(when - timedelta(days=1)), "pending_security": 0}
     return _windows.UpdateAgent(**{**base, **kw})
 
 

@@ -212,7 +212,8 @@ def decide_patched(ev: dict, rules: Rules, now: datetime, platform: str) -> Deci
     # At (or above) the newest level the tables know. That proves "patched" only while the tables are
     # younger than the vendor's release cadence plus grace; after that the OS's own agent must say so.
     family = str(ev.get("os"))
-    agent = ev.get("agent") if isinstance(ev.get("agent"), dict) else {}
+    raw = ev.get("agent")
+    agent: dict = raw if isinstance(raw, dict) else {}
     if today <= rules.fresh_until(family):
         if _count(agent.get("pending_security")):
             return Decision("warn", "agent_pending_fresh", {**params, **_pending_params(agent)})
@@ -225,7 +226,8 @@ def _count(x: Any) -> int:
 
 
 def _pending_params(agent: dict) -> dict:
-    names = agent.get("pending_names") if isinstance(agent.get("pending_names"), list) else []
+    raw = agent.get("pending_names")
+    names: list = raw if isinstance(raw, list) else []
     return {"count": str(_count(agent.get("pending_security"))),
             "pending": "、".join(str(n)[:80] for n in names[:5]) or "-"}
 
