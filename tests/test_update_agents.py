@@ -58,6 +58,20 @@ def test_an_offered_release_already_running_is_a_leftover_of_the_last_scan():
     assert _macos.update_agent(_ok("mac.softwareupdate", _tahoe_recommended()), "26.6.2").pending_security == 0
 
 
+def test_an_offered_major_upgrade_is_not_a_missing_update():
+    # softwareupdate offered "macOS Sonoma 14.0" to an up-to-date Ventura 13.6 Mac beside the Ventura and Safari
+    # updates (/work/shared/samples/macos_softwareupdate_list_pending.txt, Macjutsu/super issue #151).
+    su = {"LastSuccessfulDate": "2023-10-04T08:00:00Z", "RecommendedUpdates": [
+        {"Display Name": "Safari", "Display Version": "17.0", "Identifier": "Safari17.0VenturaAuto"},
+        {"Display Name": "macOS Ventura 13.6", "Display Version": "13.6", "Identifier": "MSU_UPDATE_22G120_patch_13.6"},
+        {"Display Name": "macOS Sonoma 14.0", "Display Version": "14.0", "Identifier": "MSU_UPDATE_23A344_major"}]}
+    behind = _macos.update_agent(_ok("mac.softwareupdate", su), "13.5.2")
+    assert behind.pending_names == ("Safari", "macOS Ventura 13.6")
+    current = _macos.update_agent(_ok("mac.softwareupdate", {**su, "RecommendedUpdates": su["RecommendedUpdates"][2:]}),
+                                  "13.6")
+    assert current.pending_security == 0
+
+
 def test_without_a_recommended_list_the_counter_alone_is_not_trusted():
     agent = _macos.update_agent(_ok("mac.softwareupdate", {"LastRecommendedUpdatesAvailable": 0}), "26.1")
     assert not isinstance(agent.pending_security, int)

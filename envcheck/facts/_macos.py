@@ -177,6 +177,15 @@ def _lead(text: Any) -> tuple[int, ...] | None:
     return tuple(int(x) for x in m.group(1).split(".")) + (0,) * (3 - m.group(1).count(".")) if m else None
 
 
+def _major(v: tuple[int, ...]) -> tuple[int, ...]:
+    return v[:2] if v[0] == 10 else v[:1]
+
+
+def _is_macos(u: dict) -> bool:
+    return (u.get("MobileSoftwareUpdate") in (True, 1, "1") or str(u.get("Identifier") or "").startswith("MSU_UPDATE")
+            or str(u.get("Display Name") or "").startswith(("macOS", "OS X")))
+
+
 def _is_os_update(u: dict) -> bool:
     """macOS itself, a Rapid/Background Security Response or Safari; not Xcode tools or printer drivers."""
     ident = str(u.get("Identifier") or "")
@@ -203,9 +212,11 @@ def update_agent(r: Mapping[str, ProbeResult], installed: str | None = None) -> 
         if not isinstance(u, dict) or not _is_os_update(u):
             continue
         offered = _lead(u.get("Display Version"))
-        # The list is only rewritten at the next scan: an entry at or below the running version is already in.
-        if here is not None and offered is not None and offered <= here and str(u.get("Display Name", "")).startswith("macOS"):
-            continue
+        if here is not None and offered is not None and _is_macos(u):
+            # An upgrade to the next major (offered to every Mac that can run it) is not a missing fix;
+            # and the list is only rewritten at the next scan: at or below the running version it is in.
+            if _major(offered) != _major(here) or offered <= here:
+                continue
         pending.append(str(u.get("Display Name") or u.get("Identifier") or "?")[:120])
     return UpdateAgent(source="softwareupdate", last_check=max(checks, default=None),
                        pending_security=len(pending), pending_names=tuple(pending))

@@ -122,7 +122,7 @@ $r.HotFix = Try-Get { @(Get-CimInstance -ClassName Win32_QuickFixEngineering | S
 $r.UpdateAgent = Try-Get {
     # Offline: the Windows Update Agent answers from its last scan, with no network search (seconds, not minutes).
     $q = (New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher(); $q.Online = $false
-    $res = $q.Search("IsInstalled=0 and IsHidden=0 and Type='Software'")
+    $res = $q.Search("IsInstalled=0 and Type='Software'")  # hidden ones too: hiding a fix does not install it
     $au = (New-Object -ComObject Microsoft.Update.AutoUpdate).Results
     [ordered]@{ ResultCode = [int]$res.ResultCode
         Updates = @($res.Updates | Select-Object -First 50 | ForEach-Object { [ordered]@{ Title = $_.Title
