@@ -96,7 +96,7 @@ def oldest_listed(ev: dict, rules: Rules) -> dict | None:
 
 
 def _open_row_holds(row: dict, ev: dict, rules: Rules, today: date) -> bool:
-    """A row with no end date: true while the tables are fresh; after that only for the newest few rows
+    """A row with no end date: true while the tables are fresh; after that only for the newest few open rows
     of the product (a vendor ends an old release when a new one ships, never its newest ones first)."""
     fam = str(ev.get("os"))
     if today <= rules.fresh_until(fam):
@@ -110,7 +110,8 @@ def _open_row_holds(row: dict, ev: dict, rules: Rules, today: date) -> bool:
         rows = [r for r in rules.linux_lifecycle if r["distro"] == row.get("distro")]
     else:
         rows = [r for r in rules.windows_lifecycle if r["product"] == row.get("product")]
-    newest = sorted((r for r in rows if r.get("released")), key=lambda r: r["released"], reverse=True)
+    open_rows = [r for r in rows if r.get("released") and not (r.get("end") or r.get("lts_end"))]
+    newest = sorted(open_rows, key=lambda r: r["released"], reverse=True)
     return any(r is row for r in newest[:f.open_rows_kept])
 
 
