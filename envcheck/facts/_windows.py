@@ -274,7 +274,7 @@ def _as_list_any(x: Any) -> list:
     return x if isinstance(x, list) else [] if x is None else [x]
 
 
-def _managed(pol: dict, grace_hint: int = 0) -> str | None:
+def _managed(pol: dict) -> str | None:
     """Who else decides the offered updates: a WSUS server, or a quality-update deferral policy."""
     if str(pol.get("UseWUServer", "")).strip() == "1" and str(pol.get("WUServer", "")).strip():
         return "wsus"
@@ -282,7 +282,7 @@ def _managed(pol: dict, grace_hint: int = 0) -> str | None:
         defer = int(str(pol.get("DeferQualityUpdatesPeriodInDays", "0")).strip() or 0)
     except ValueError:
         return "deferral"
-    return "deferral" if defer > grace_hint else None
+    return "deferral" if defer > 0 else None
 
 
 def update_agent(r: Mapping[str, ProbeResult]) -> UpdateAgent | Unknown:
