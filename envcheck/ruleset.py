@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
@@ -80,6 +80,25 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Freshness:
+    """How long a release table stays true for one OS family, and how recent its update agent's check must be."""
+
+    cadence_days: int
+    """The longest the vendor goes between two security releases (Windows: Patch Tuesdays are 28-35 days apart)."""
+    grace_days: int
+    """Time a person has to install a new release before missing it counts."""
+    agent_max_age_days: int
+    """The OS's own update check counts only when it succeeded within this many days."""
+    open_rows_kept: int = 0
+    """After the tables go stale, this many of the newest open-ended lifecycle rows (per product) still pass..."""
+    major_cadence_days: int = 365
+    """...until as_of + this: at most one new major release per this many days can have ended an older one."""
+
+
+FRESHNESS_FAMILIES = ("windows", "macos", "linux")
+
+
+@dataclass(frozen=True)
 class Rules:
     version: str
     as_of: date
@@ -103,9 +122,19 @@ class Rules:
     browser_minimums: tuple[tuple[str, Version, Version | None], ...]
     """(browser name, minimum version, minimum for its extended-support line or None)."""
     source: str
+    freshness: tuple[tuple[str, Freshness], ...] = ()
+    """(OS family "windows"/"macos"/"linux", how long the release tables can vouch for "newest")."""
 
     def threshold(self, name: str) -> int:
         return dict(self.thresholds)[name]
+
+    def fresh(self, family: str) -> Freshness:
+        return dict(self.freshness)[family]
+
+    def fresh_until(self, family: str) -> date:
+        """The last day the tables can say "this is the newest release" for `family` (see docs/rules.md)."""
+        f = self.fresh(family)
+        return self.as_of + timedelta(days=f.cadence_days + f.grace_days)
 
     def zoom_minimum(self, platform: str) -> Version:
         d = dict(self.zoom_minimums)
@@ -194,7 +223,7 @@ def load_rules(directory: str | None = None) -> Rules:
         raise RuleError(str(directory), "(directory)", "not a folder")
     f = {n: load_toml(directory, n) for n in FILES}
     pol, txt, sw, lc, up, mn = (f[n] for n in FILES)
-    for tf, tables in ((pol, {"ruleset", "thresholds", "checks"}), (txt, {"checks"}),
+    for tf, tables in ((pol, {"ruleset", "thresholds", "checks", "freshness"}), (txt, {"checks"}),
                        (sw, {"p2p", "recording", "antivirus", "zoom", "browser"}),
                        (lc, {"windows_edition_families", "windows", "macos", "linux"}),
                        (up, {"windows_update", "macos_release"}), (mn, {"zoom", "browser"})):
@@ -261,6 +290,21 @@ def load_rules(directory: str | None = None) -> Rules:
             mn.fail(f"browser.{name}", "no browser of that name in software.toml")
 
     as_of = pol.get(rs, "as_of", "ruleset", date)
+    fr = pol.get(pol.data, "freshness", "", dict)
+    freshness = []
+    for family in FRESHNESS_FAMILIES:
+        t = pol.get(fr, family, "freshness", dict)
+        keys = ("cadence_days", "grace_days", "agent_max_age_days", "open_rows_kept", "major_cadence_days")
+        pol.only(t, {*keys, "note"}, f"freshness.{family}")
+        w = f"freshness.{family}"
+        vals = [pol.get(t, k, w, int) for k in keys[:3]] + [pol.get(t, keys[3], w, int, 0),
+                                                               pol.get(t, keys[4], w, int, 365)]
+        if any(v < 0 for v in vals):
+            pol.fail(f"freshness.{family}", "days must not be negative")
+        freshness.append((family, Freshness(*vals)))
+    for family in fr:
+        if family not in FRESHNESS_FAMILIES:
+            pol.fail(f"freshness.{family}", "unknown OS family (windows, macos, linux)")
     return Rules(
         version=pol.get(rs, "version", "ruleset", str), as_of=as_of,
         stale_after_days=pol.get(rs, "stale_after_days", "ruleset", int),
@@ -281,5 +325,5 @@ def load_rules(directory: str | None = None) -> Rules:
                         for i, s in enumerate(sw.get(sw.data, "antivirus", "", list))),
         browsers=browsers, browser_minimums=browser_min,
         zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
-        source=os.path.abspath(directory),
+        source=os.path.abspath(directory), freshness=tuple(freshness),
     )

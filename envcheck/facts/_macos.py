@@ -6,7 +6,7 @@ import re
 from typing import Any, Mapping
 
 from envcheck.facts._common import Missing, classify_security, endpoints, parse_time, processes, value
-from envcheck.facts.model import AvProduct, Facts, Firewall, OsInfo, Software, Unknown, Wifi
+from envcheck.facts.model import AvProduct, Facts, Firewall, OsInfo, Software, Unknown, UpdateAgent, Wifi
 from envcheck.probes import ProbeResult
 
 # Build prefixes by major, to see through the 10.16 compatibility shim.
@@ -172,7 +172,59 @@ def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
     return Wifi(True, classify_security(label), label) if label else Wifi(True, "unknown", "")
 
 
+def _lead(text: Any) -> tuple[int, ...] | None:
+    m = re.match(r"^\s*(\d+(?:\.\d+){0,3})", str(text or ""))
+    return tuple(int(x) for x in m.group(1).split(".")) + (0,) * (3 - m.group(1).count(".")) if m else None
+
+
+def _major(v: tuple[int, ...]) -> tuple[int, ...]:
+    return v[:2] if v[0] == 10 else v[:1]
+
+
+def _is_macos(u: dict) -> bool:
+    return (u.get("MobileSoftwareUpdate") in (True, 1, "1") or str(u.get("Identifier") or "").startswith("MSU_UPDATE")
+            or str(u.get("Display Name") or "").startswith(("macOS", "OS X")))
+
+
+def _is_os_update(u: dict) -> bool:
+    """macOS itself, a Rapid/Background Security Response or Safari; not Xcode tools or printer drivers."""
+    ident = str(u.get("Identifier") or "")
+    name = str(u.get("Display Name") or "")
+    return (u.get("MobileSoftwareUpdate") in (True, 1, "1") or ident.startswith("MSU_UPDATE")
+            or bool(re.search(r"^(macOS|Safari)\b|Security (Update|Response)", name)))
+
+
+def update_agent(r: Mapping[str, ProbeResult], installed: str | None = None) -> UpdateAgent | Unknown:
+    try:
+        su = value(r, "mac.softwareupdate", dict)
+    except Missing as exc:
+        return Unknown(str(exc))
+    checks = [t for t in (parse_time(su.get(k)) for k in ("LastSuccessfulDate", "LastFullSuccessfulDate",
+                                                            "LastBackgroundSuccessfulDate")) if t]
+    recs = su.get("RecommendedUpdates")
+    if not isinstance(recs, list):
+        # LastRecommendedUpdatesAvailable alone is not used: it has been seen stuck at 1 on an up-to-date Mac.
+        return UpdateAgent(source="softwareupdate", last_check=max(checks, default=None),
+                           pending_security=Unknown("com.apple.SoftwareUpdate.plist has no RecommendedUpdates list"))
+    here = _lead(installed)
+    pending = []
+    for u in recs:
+        if not isinstance(u, dict) or not _is_os_update(u):
+            continue
+        offered = _lead(u.get("Display Version"))
+        if here is not None and offered is not None and _is_macos(u):
+            # An upgrade to the next major (offered to every Mac that can run it) is not a missing fix;
+            # and the list is only rewritten at the next scan: at or below the running version it is in.
+            if _major(offered) != _major(here) or offered <= here:
+                continue
+        pending.append(str(u.get("Display Name") or u.get("Identifier") or "?")[:120])
+    return UpdateAgent(source="softwareupdate", last_check=max(checks, default=None),
+                       pending_security=len(pending), pending_names=tuple(pending))
+
+
 def collect(r: Mapping[str, ProbeResult]) -> Facts:
-    return Facts(platform="darwin", os=os_info(r), firewalls=firewalls(r), antivirus=antivirus(r),
+    osi = os_info(r)
+    return Facts(platform="darwin", os=osi, firewalls=firewalls(r), antivirus=antivirus(r),
                  software=software(r), processes=processes(r), wifi=wifi(r), cameras=cameras(r),
-                 microphones=microphones(r), endpoints=endpoints(r))
+                 microphones=microphones(r), endpoints=endpoints(r),
+                 update_agent=update_agent(r, osi.version if isinstance(osi, OsInfo) else None))

@@ -6,7 +6,7 @@ import re
 from typing import Any, Mapping
 
 from envcheck.facts._common import Missing, classify_security, endpoints, parse_time, processes, value
-from envcheck.facts.model import AvProduct, Facts, Firewall, OsInfo, Software, Unknown, Wifi
+from envcheck.facts.model import AvProduct, Facts, Firewall, OsInfo, Software, Unknown, UpdateAgent, Wifi
 from envcheck.probes import ProbeResult
 
 WIN11_FIRST_BUILD = 22000
@@ -259,7 +259,63 @@ def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
     return tuple(sorted(out))
 
 
+# Windows Update classifications by category GUID: the category *names* are localized.
+SECURITY_CLASSES = frozenset({"0fa1201d-4330-4fa8-8ae9-b877473b6441",   # Security Updates
+                              "e6cf1350-c01b-414d-a61f-263d14d133b4"})  # Critical Updates
+WUA_SUCCEEDED = (2, 3)  # OperationResultCode: orcSucceeded, orcSucceededWithErrors
+
+
+def _is_security(u: dict) -> bool:
+    ids = {str(c).lower() for c in _as_list_any(u.get("CategoryIds"))}
+    return bool(ids & SECURITY_CLASSES) or bool(str(u.get("MsrcSeverity") or "").strip())
+
+
+def _as_list_any(x: Any) -> list:
+    return x if isinstance(x, list) else [] if x is None else [x]
+
+
+def _managed(pol: dict) -> str | None:
+    """Who else decides the offered updates: a WSUS server, or a quality-update deferral policy."""
+    if str(pol.get("UseWUServer", "")).strip() == "1" and str(pol.get("WUServer", "")).strip():
+        return "wsus"
+    try:
+        defer = int(str(pol.get("DeferQualityUpdatesPeriodInDays", "0")).strip() or 0)
+    except ValueError:
+        return "deferral"
+    return "deferral" if defer > 0 else None
+
+
+def update_agent(r: Mapping[str, ProbeResult]) -> UpdateAgent | Unknown:
+    try:
+        wua = _section(r, "UpdateAgent")
+    except Missing as exc:
+        return Unknown(str(exc))
+    if not isinstance(wua, dict):
+        return Unknown("UpdateAgent: not an object")
+    try:
+        pol = _section(r, "UpdatePolicy")
+    except Missing:
+        pol = {}
+    pol = pol if isinstance(pol, dict) else {}
+    pending: int | Unknown
+    names: tuple[str, ...] = ()
+    if wua.get("ResultCode") not in WUA_SUCCEEDED:
+        pending = Unknown(f"the Windows Update search ended with result code {wua.get('ResultCode')}")
+    else:
+        sec = [u for u in _as_list(wua.get("Updates")) if _is_security(u)]
+        pending = len(sec)
+        names = tuple(str(u.get("Title") or "")[:120] for u in sec)
+    paused = max((t for t in (parse_time(pol.get("PauseUpdatesExpiryTime")), parse_time(pol.get("PauseQualityUpdatesEndTime")))
+                  if t is not None), default=None)
+    reboot = wua.get("RebootRequired")
+    return UpdateAgent(source="wua", last_check=parse_time(wua.get("LastSearchSuccessDate")),
+                       pending_security=pending, pending_names=names,
+                       last_install=parse_time(wua.get("LastInstallationSuccessDate")),
+                       reboot_required=reboot if isinstance(reboot, bool) else None, paused_until=paused,
+                       managed=_managed(pol))
+
+
 def collect(r: Mapping[str, ProbeResult]) -> Facts:
     return Facts(platform="windows", os=os_info(r), firewalls=firewalls(r), antivirus=antivirus(r),
                  software=software(r), processes=processes(r), wifi=wifi(r), cameras=cameras(r),
-                 microphones=microphones(r), endpoints=endpoints(r))
+                 microphones=microphones(r), endpoints=endpoints(r), update_agent=update_agent(r))

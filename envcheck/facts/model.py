@@ -48,6 +48,27 @@ class LinuxUpdates:
 
 
 @dataclass(frozen=True)
+class UpdateAgent:
+    """What the OS's own update agent found at its last check (Windows Update Agent, macOS softwareupdated)."""
+
+    source: str
+    """"wua" (Windows Update Agent, offline view of its last scan) or "softwareupdate" (macOS preferences)."""
+    last_check: datetime | None
+    """When the agent last searched for updates successfully (UTC)."""
+    pending_security: int | Unknown
+    """Security-relevant updates found and not installed (Windows: Security/Critical; macOS: OS updates)."""
+    pending_names: tuple[str, ...] = ()
+    """Their names as the agent shows them ("2026-11 Cumulative Update ... (KB5068861)", "macOS Tahoe 26.6.2")."""
+    last_install: datetime | None = None
+    """Windows only: when updates last installed successfully; shown, never decisive (reported unreliable)."""
+    reboot_required: bool | None = None
+    paused_until: datetime | None = None
+    """Windows: updates paused by the user until this time."""
+    managed: str | None = None
+    """"wsus", "deferral" or "mdm" when someone else decides which updates this device is offered."""
+
+
+@dataclass(frozen=True)
 class Firewall:
     name: str
     """"Windows Defender Firewall", "ufw", a third-party product's display name …"""
@@ -120,3 +141,5 @@ class Facts:
     """Linux only; None elsewhere."""
     endpoints: tuple[Endpoint, ...] | Unknown | None = None
     """None when offline (network checks skipped)."""
+    update_agent: UpdateAgent | Unknown | None = None
+    """Windows and macOS: the OS update agent's view; None on Linux (see linux_updates)."""

@@ -70,6 +70,30 @@ def xprotect() -> dict:
     raise NotInstalled("XProtect.bundle was not found")
 
 
+SOFTWARE_UPDATE_PLIST = "/Library/Preferences/com.apple.SoftwareUpdate.plist"
+SOFTWARE_UPDATE_KEYS = ("LastSuccessfulDate", "LastFullSuccessfulDate", "LastBackgroundSuccessfulDate",
+                        "LastAttemptSystemVersion", "LastResultCode", "LastSessionSuccessful",
+                        "LastRecommendedUpdatesAvailable", "LastUpdatesAvailable", "RecommendedUpdates",
+                        "AutomaticCheckEnabled", "AutomaticDownload", "CriticalUpdateInstall",
+                        "AutomaticallyInstallMacOSUpdates")
+
+
+def _jsonable(x):
+    if isinstance(x, datetime):  # plist dates are UTC
+        return (x if x.tzinfo else x.replace(tzinfo=timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_jsonable(v) for v in x[:50]]
+    return x if isinstance(x, (str, int, float, bool)) or x is None else str(x)
+
+
+def software_update() -> dict:
+    """What softwareupdated found at its last check, read from its preferences file (no process spawned)."""
+    info = _plist(SOFTWARE_UPDATE_PLIST)
+    return {k: _jsonable(info[k]) for k in SOFTWARE_UPDATE_KEYS if k in info}
+
+
 def _profiler(data_type: str, timeout: float):
     # Default detail level: the captured real outputs were made that way; "mini" may drop network details.
     out = run(["/usr/sbin/system_profiler", "-json", data_type], timeout=timeout)
@@ -104,6 +128,8 @@ PROBES = [
               "system_profiler -json SPAudioDataType", spawns=("system_profiler",)),
     ProbeSpec("mac.sp_airport", M, 20, lambda: _profiler("SPAirPortDataType", 20),
               "system_profiler -json SPAirPortDataType", spawns=("system_profiler",)),
+    ProbeSpec("mac.softwareupdate", M, 3, software_update,
+              f"{SOFTWARE_UPDATE_PLIST} read with plistlib: " + ", ".join(SOFTWARE_UPDATE_KEYS)),
     ProbeSpec("mac.install_history", M, 31, install_history,
               "system_profiler -json SPInstallHistoryDataType, only entries naming macOS, XProtect or security",
               spawns=("system_profiler",)),

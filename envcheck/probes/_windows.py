@@ -119,7 +119,31 @@ $r.AudioEndpoint = Try-Get { @(Get-PnpDevice -Class AudioEndpoint -PresentOnly |
     Select-Object FriendlyName, Status, InstanceId) }
 $r.HotFix = Try-Get { @(Get-CimInstance -ClassName Win32_QuickFixEngineering | Select-Object HotFixID,
     @{n='InstalledOn'; e={ if ($_.InstalledOn) { $_.InstalledOn.ToString('yyyy-MM-dd') } }}) }
-$r | ConvertTo-Json -Depth 4 -Compress
+$r.UpdateAgent = Try-Get {
+    # Offline: the Windows Update Agent answers from its last scan, with no network search (seconds, not minutes).
+    $q = (New-Object -ComObject Microsoft.Update.Session).CreateUpdateSearcher(); $q.Online = $false
+    $res = $q.Search("IsInstalled=0 and Type='Software'")  # hidden ones too: hiding a fix does not install it
+    $au = (New-Object -ComObject Microsoft.Update.AutoUpdate).Results
+    [ordered]@{ ResultCode = [int]$res.ResultCode
+        Updates = @($res.Updates | Select-Object -First 50 | ForEach-Object { [ordered]@{ Title = $_.Title
+            MsrcSeverity = $_.MsrcSeverity; KB = @($_.KBArticleIDs)
+            CategoryIds = @($_.Categories | ForEach-Object { $_.CategoryID })
+            Published = if ($_.LastDeploymentChangeTime) { $_.LastDeploymentChangeTime.ToString('yyyy-MM-dd') } } })
+        LastSearchSuccessDate = if ($au.LastSearchSuccessDate -is [datetime]) { $au.LastSearchSuccessDate.ToString('s') + 'Z' }
+        LastInstallationSuccessDate = if ($au.LastInstallationSuccessDate -is [datetime]) { $au.LastInstallationSuccessDate.ToString('s') + 'Z' }
+        RebootRequired = [bool](New-Object -ComObject Microsoft.Update.SystemInfo).RebootRequired }
+}
+$r.UpdatePolicy = Try-Get {
+    $v = [ordered]@{}
+    foreach ($k in @('HKLM:\SOFTWARE\Microsoft\WindowsUpdate\UX\Settings', 'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate',
+                     'HKLM:\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate\AU', 'HKLM:\SOFTWARE\Microsoft\PolicyManager\current\device\Update')) {
+        $p = Get-ItemProperty -LiteralPath $k -ErrorAction SilentlyContinue
+        foreach ($n in @('PauseUpdatesExpiryTime', 'PauseQualityUpdatesEndTime', 'WUServer', 'UseWUServer',
+                         'DeferQualityUpdatesPeriodInDays', 'DeferQualityUpdates', 'PauseQualityUpdates')) {
+            if ($p -and $null -ne $p.$n -and -not $v.Contains($n)) { $v[$n] = [string]$p.$n } } }
+    $v
+}
+$r | ConvertTo-Json -Depth 5 -Compress
 """
 
 
@@ -155,6 +179,9 @@ PROBES = [
     ProbeSpec("win.security", W, 61, security,
               "one powershell.exe: SecurityCenter2 AntiVirusProduct and FirewallProduct, Get-MpComputerStatus, "
               "Get-MpThreat, Get-NetFirewallProfile, Get-PnpDevice Camera/Image/AudioEndpoint, "
-              "Win32_QuickFixEngineering, as one JSON document", spawns=("powershell.exe",)),
+              "Win32_QuickFixEngineering, the Windows Update Agent's offline view of its last scan (Microsoft.Update.Session "
+              "searcher with Online=$false: updates not installed, their classification ids; AutoUpdate.Results last "
+              "search/installation; SystemInfo.RebootRequired), Windows Update pause/WSUS/deferral registry values, "
+              "as one JSON document", spawns=("powershell.exe",)),
     ProbeSpec("win.wlan", W, 11, wlan_interfaces, "netsh wlan show interfaces", spawns=("netsh",)),
 ]
