@@ -161,7 +161,9 @@ def refresh(base_dir: str, out_dir: str, urls: dict[str, str], session=None, sta
     changed = bool(m.added or m.applied)
     version = current.version
     if changed:
-        newest = min(f.as_of for f in got)  # every feed vouches for its data up to at least this day
+        used = {feed for _, _, feed in m.added} | {c.feed for c in m.applied}
+        # Every feed that brought something vouches for its data up to at least this day.
+        newest = min(f.as_of for f in got if f.name in used)
         as_of = max(current.as_of, newest)
         version = now.strftime("%Y.%m.%d")
         if version <= current.version:
