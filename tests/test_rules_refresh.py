@@ -15,11 +15,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from snapshots import FIXTURES, snapshot_from_folder
+from test_rules_update import office  # noqa: F401 - the fixture: a real intake service with a rules repository
 
 from envcheck.ruleset import load_rules
 from envcheck.server.rulesrefresh import refresh, status_line
-from snapshots import FIXTURES, snapshot_from_folder
-from test_rules_update import office  # noqa: F401 - the fixture: a real intake service with a rules repository
 
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = FIXTURES / "feeds"
@@ -38,7 +38,7 @@ class FeedServer:
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
+            def do_GET(self):
                 name = self.path.lstrip("/")
                 if name in outer.broken or not (name in outer.docs or (FEEDS / name).is_file()):
                     self.send_error(503 if name in outer.broken else 404)
@@ -173,7 +173,7 @@ def test_an_earlier_end_date_is_shown_and_not_applied_without_the_flag(feeds, ba
                for r in load_rules(forced.candidate).windows_lifecycle)
 
 
-def test_refresh_publish_reaches_the_checker_through_tuf(feeds, base, tmp_path, office):
+def test_refresh_publish_reaches_the_checker_through_tuf(feeds, base, tmp_path, office):  # noqa: F811
     """The office's one command: refresh, review, publish; the checker verifies and uses the new set."""
     from server_fixtures import server_cli
     from test_rules_update import choose
@@ -197,7 +197,7 @@ def test_refresh_publish_reaches_the_checker_through_tuf(feeds, base, tmp_path, 
     assert status["result"] == "unchanged" and status["last_published"]["rules_version"] == choice.rules.version
 
 
-def test_refresh_with_a_feed_down_exits_1_and_publishes_nothing(feeds, base, tmp_path, office):
+def test_refresh_with_a_feed_down_exits_1_and_publishes_nothing(feeds, base, tmp_path, office):  # noqa: F811
     from server_fixtures import server_cli
 
     feeds.broken.add("eol_macos.md")

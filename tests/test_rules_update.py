@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -36,8 +37,8 @@ def new_rules(tmp_path: Path, version: str, as_of: str, edit=None) -> Path:
     d = tmp_path / f"rules-{version}"
     shutil.copytree(ROOT / "rules", d)
     pol = (d / "policy.toml").read_text(encoding="utf-8")
-    pol = pol.replace('version = "2026.11.24"', f'version = "{version}"').replace("as_of = 2026-08-22",
-                                                                                   f"as_of = {as_of}")
+    pol = re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', pol, count=1)
+    pol = re.sub(r"(?m)^as_of = .*$", f"as_of = {as_of}", pol, count=1)
     (d / "policy.toml").write_text(pol, encoding="utf-8")
     if edit:
         edit(d)

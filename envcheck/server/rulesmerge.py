@@ -110,7 +110,10 @@ def merge(base_dir: str, out_dir: str, feeds: list, accept_changes: bool = False
         shutil.rmtree(out_dir)
     shutil.copytree(base_dir, out_dir)
     result = Merge()
-    texts = {name: open(os.path.join(out_dir, name), encoding="utf-8").read() for name in set(FILE_OF.values())}
+    texts = {}
+    for name in set(FILE_OF.values()):
+        with open(os.path.join(out_dir, name), encoding="utf-8") as fh:
+            texts[name] = fh.read()
     for table, fname in FILE_OF.items():
         curated = {_key(table, r): r for _, _, r in _blocks(texts[fname], table)}
         newest: dict = {}
@@ -162,7 +165,8 @@ def merge(base_dir: str, out_dir: str, feeds: list, accept_changes: bool = False
 def set_ruleset(out_dir: str, version: str, as_of: date) -> None:
     """policy.toml's [ruleset] version and as_of, edited in place."""
     path = os.path.join(out_dir, "policy.toml")
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
     text = re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', text, count=1)
     text = re.sub(r"(?m)^as_of = .*$", f"as_of = {as_of.isoformat()}", text, count=1)
     with open(path, "w", encoding="utf-8") as fh:
