@@ -181,7 +181,7 @@ def test_refresh_publish_reaches_the_checker_through_tuf(feeds, base, tmp_path, 
     pol = base / "policy.toml"  # an office set newer than the checker's built-in one, so the checker prefers it
     pol.write_text(re.sub(r"(?m)^as_of = .*$", "as_of = 2026-12-01", pol.read_text(encoding="utf-8")),
                    encoding="utf-8")
-    args = ["rules", "refresh", "--rules", str(base), "--publish", "--status", str(tmp_path / "status.json")]
+    args = ["rules", "refresh", "--rules", str(base), "--publish"]
     for name, url in feeds.urls().items():
         args += ["--feed", f"{name}={url}"]
     done = server_cli(office["server"].env, *args)
@@ -193,8 +193,14 @@ def test_refresh_publish_reaches_the_checker_through_tuf(feeds, base, tmp_path, 
     # The published set is the next refresh's base: nothing new the second time, nothing published.
     again = server_cli(office["server"].env, *args)
     assert again.returncode == 0 and "Nothing new in the feeds" in again.stdout, again.stdout
-    status = json.loads((tmp_path / "status.json").read_text())
+    status = json.loads((office["repo"].parent / "rules-refresh-status.json").read_text())
     assert status["result"] == "unchanged" and status["last_published"]["rules_version"] == choice.rules.version
+    from test_server_web import http_login  # the admin page shows the status in one line
+
+    s, _ = http_login(office["server"], "admin1")
+    page = s.get(office["server"].url + "/audit", timeout=10).text
+    assert re.search(r'<p id="rules-status">[^<]*Rules refresh [^<]*: unchanged; endoflife-macos ok', page) or \
+        re.search(r'<p id="rules-status">[^<]*unchanged; endoflife-macos ok', page), page[:2000]
 
 
 def test_refresh_with_a_feed_down_exits_1_and_publishes_nothing(feeds, base, tmp_path, office):  # noqa: F811
