@@ -213,3 +213,27 @@ def test_refresh_with_a_feed_down_exits_1_and_publishes_nothing(feeds, base, tmp
     done = server_cli(office["server"].env, *args)
     assert done.returncode == 1 and "endoflife-macos: HTTP 503" in done.stdout, done.stdout + done.stderr
     assert not list((office["repo"] / "targets").iterdir())
+
+
+def test_a_feed_that_never_answers_is_cut_off_by_its_timeout(feeds, base, tmp_path):
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4)  # accepts, never sends a byte
+    urls = {**feeds.urls(), "sofa-macos": f"http://127.0.0.1:{silent.getsockname()[1]}/v1/macos_data_feed.json"}
+    start = time.monotonic()
+    try:
+        out = refresh(str(base), str(tmp_path / "cand"), urls, now=NOW, timeout=(1, 1))
+    finally:
+        silent.close()
+    assert time.monotonic() - start < 10
+    assert not out.ok and "sofa-macos: cannot fetch" in out.review and "Timeout" in out.review
+
+
+def test_an_oversized_feed_is_refused_without_reading_it_all(feeds):
+    from envcheck.server.feeds import FeedError, fetch
+
+    with pytest.raises(FeedError, match="windows-updates: .*over the 100000-byte limit"):
+        fetch("windows-updates", feeds.base + "dfg_windows_buildnumbers.json", max_bytes=100_000)

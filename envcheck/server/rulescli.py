@@ -69,6 +69,9 @@ def _refresh(args, repo: str, keys: str, out) -> int:
         urls[name] = url
     base = os.path.abspath(args.rules)
     cand = os.path.abspath(args.out or base.rstrip("/") + "-candidate")
+    if cand == base or (os.path.exists(cand) and not os.path.isfile(os.path.join(cand, "policy.toml"))):
+        # The candidate folder is replaced on every run: never the curated folder, never anything else.
+        raise UsageError(f"--out {cand} must be a new folder or an earlier candidate, not {base} or another folder")
     status = args.status or status_path(repo)
     now = datetime.now(timezone.utc).replace(microsecond=0)
     done = rulesrefresh.refresh(base, cand, urls, status_path=status, samples=args.samples,

@@ -82,11 +82,12 @@ def status_line(path: str | None, now: datetime | None = None) -> str | None:
             f"rules data as of {doc.get('rules_as_of')} ({age} days old)")
 
 
-def read_feeds(urls: dict[str, str], session, last_seen: dict[str, str]) -> tuple[list[Feed], dict[str, dict]]:
+def read_feeds(urls: dict[str, str], session, last_seen: dict[str, str],
+               timeout=feeds_mod.TIMEOUT) -> tuple[list[Feed], dict[str, dict]]:
     got, report = [], {}
     for name, url in urls.items():
         try:
-            feed = feeds_mod.parse(name, feeds_mod.fetch(name, url, session), url)
+            feed = feeds_mod.parse(name, feeds_mod.fetch(name, url, session, timeout=timeout), url)
             seen = last_seen.get(name)
             if seen and feed.as_of < date.fromisoformat(seen):
                 raise FeedError(name, f"rolled back: the document is of {feed.as_of}, older than the "
@@ -144,13 +145,14 @@ def _review(m: Merge, feeds: dict, before: dict, after: dict, accept: bool) -> s
 
 
 def refresh(base_dir: str, out_dir: str, urls: dict[str, str], session=None, status_path: str | None = None,
-            samples: str | None = None, accept_changes: bool = False, now: datetime | None = None) -> Outcome:
+            samples: str | None = None, accept_changes: bool = False, now: datetime | None = None,
+            timeout=feeds_mod.TIMEOUT) -> Outcome:
     """Build and review a candidate in `out_dir`; never touches `base_dir`."""
     from envcheck.ruleset import load_rules
 
     now = now or datetime.now(timezone.utc)
     current = load_rules(base_dir)
-    got, report = read_feeds(urls, session, read_status(status_path).get("feed_as_of", {}))
+    got, report = read_feeds(urls, session, read_status(status_path).get("feed_as_of", {}), timeout)
     failed = [f"{n}: {f['error']}" for n, f in report.items() if not f["ok"]]
     if failed:
         out = Outcome(False, False, "Refresh stopped; the current rules are untouched.\n  " + "\n  ".join(failed),
