@@ -9,10 +9,10 @@ as shipped (its own as_of), on 2026-12-02 and every day of the year after its as
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from snapshots import FIXTURES, snapshot_from_folder
 
 from envcheck.checks import judge
 from envcheck.ruleset import load_rules
-from snapshots import FIXTURES, snapshot_from_folder
 
 DAY = datetime(2026, 12, 2, 12, tzinfo=timezone.utc)
 WIN = {"os": "windows", "name": "Windows 11 Pro", "product": "Windows 11", "version": "26H2", "build": 26300,

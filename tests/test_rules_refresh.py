@@ -195,7 +195,9 @@ def test_refresh_publish_reaches_the_checker_through_tuf(feeds, base, tmp_path, 
     assert again.returncode == 0 and "Nothing new in the feeds" in again.stdout, again.stdout
     status = json.loads((office["repo"].parent / "rules-refresh-status.json").read_text())
     assert status["result"] == "unchanged" and status["last_published"]["rules_version"] == choice.rules.version
-    from test_server_web import http_login  # the admin page shows the status in one line
+    from test_server_web import (
+        http_login,  # the admin page shows the status in one line
+    )
 
     s, _ = http_login(office["server"], "admin1")
     page = s.get(office["server"].url + "/audit", timeout=10).text
