@@ -239,3 +239,39 @@ def test_an_oversized_feed_is_refused_without_reading_it_all(feeds):
 
     with pytest.raises(FeedError, match="windows-updates: .*over the 100000-byte limit"):
         fetch("windows-updates", feeds.base + "dfg_windows_buildnumbers.json", max_bytes=100_000)
+
+
+def test_the_shipped_set_with_the_recorded_feeds_has_nothing_new_and_nothing_blocking(feeds, tmp_path):
+    """The daily job on data it already holds: exit 0, no contradiction, nothing published."""
+    shipped = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", shipped)
+    out = refresh(str(shipped), str(tmp_path / "cand"), feeds.urls(), now=NOW)
+    assert out.ok and not out.changed and not out.needs_review, out.review
+    assert "CONTRADICTION" not in out.review
+
+
+def test_the_merge_keeps_fields_and_tables_it_does_not_know(tmp_path):
+    """Another engineer's new fields (e.g. a freshness cadence) survive additions and accepted changes."""
+    from datetime import date
+
+    from envcheck.server.feeds import Feed
+    from envcheck.server.rulesmerge import merge
+
+    base = tmp_path / "base"
+    shutil.copytree(ROOT / "rules", base)
+    up = (base / "updates.toml").read_text(encoding="utf-8")
+    up = up.replace("[[windows_update]]\nbuild = 26200\nrevision = 9168\n",
+                    "[[windows_update]]\nbuild = 26200\nrevision = 9168\ncadence_days = 30  # a field from elsewhere\n")
+    (base / "updates.toml").write_text("[freshness]\nwindows_days = 35\n\n" + up, encoding="utf-8")
+    feed = Feed("windows-updates", "http://127.0.0.1/x", date(2026, 11, 11), {"windows_update": [
+        {"build": 26200, "revision": 9168, "released": date(2026, 8, 12), "kind": "security", "kb": "KB5121003",
+         "source": "s"},
+        {"build": 26200, "revision": 9700, "released": date(2026, 10, 13), "kind": "security", "kb": "KB5130001",
+         "source": "test row"}]})
+    m = merge(str(base), str(tmp_path / "out"), [feed], accept_changes=True)
+    text = (tmp_path / "out" / "updates.toml").read_text(encoding="utf-8")
+    assert text.startswith("[freshness]\nwindows_days = 35\n")
+    assert "revision = 9168\ncadence_days = 30  # a field from elsewhere\nreleased = 2026-08-12\n" in text
+    assert [(c.field, str(c.old), str(c.new)) for c in m.applied] == [("released", "2026-08-11", "2026-08-12")]
+    assert text.endswith('[[windows_update]]\nbuild = 26200\nrevision = 9700\nreleased = 2026-10-13\n'
+                         'kb = "KB5130001"\nkind = "security"\nsource = "test row"\n')
