@@ -40,6 +40,15 @@ class Outcome:
     version: str | None = None
 
 
+def _later(a: str, b: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(a) > Version(b)
+    except InvalidVersion:
+        return a > b
+
+
 def read_status(path: str | None) -> dict:
     try:
         with open(path or "", encoding="utf-8") as fh:
@@ -168,7 +177,7 @@ def refresh(base_dir: str, out_dir: str, urls: dict[str, str], session=None, sta
         newest = min(f.as_of for f in got if f.name in used)
         as_of = max(current.as_of, newest)
         version = now.strftime("%Y.%m.%d")
-        if version <= current.version:
+        if not _later(version, current.version):
             version = f"{current.version}.1"
         set_ruleset(out_dir, version, as_of)
     try:

@@ -1,6 +1,6 @@
 """SOFA macOS feed (macadmins/sofa, v1/macos_data_feed.json): every macOS security release and its date.
 
-Gives `macos_release` rows (version, released, security) for each OS line the feed lists
+Gives `macos_release` rows (version, released, security = Apple published CVEs for it) for each OS line the feed lists
 (OSVersions[].SecurityReleases[]). Apple's own security-release list is the source it mirrors.
 """
 
@@ -36,8 +36,11 @@ def parse(data: bytes, url: str = DEFAULT_URL) -> Feed:
                 continue
             seen.add(version)
             info = str(r.get("SecurityInfo") or "")
+            cves = r.get("UniqueCVEsCount")
+            # A security release is one Apple published CVEs for ("no published CVE entries" is not).
+            security = (cves > 0) if isinstance(cves, int) else bool(r.get("CVEs"))
             rows.append({"version": version, "released": day(r.get("ReleaseDate"), NAME, f"{version}.ReleaseDate"),
-                         "security": info.startswith("http"),
+                         "security": security,
                          "source": f"{info if info.startswith('http') else 'Apple security releases'} ; via {url}"})
     if not rows:
         raise FeedError(NAME, "no releases")
