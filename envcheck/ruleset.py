@@ -23,7 +23,9 @@ CHECK_IDS = (
     "zoom.installed", "zoom.updated", "browser.updated", "network.wifi", "network.reachable",
     "device.camera", "device.microphone", "recording.absent",
 )
-FILES = ("policy.toml", "texts.toml", "software.toml", "lifecycle.toml", "updates.toml", "minimums.toml")
+FILES = ("policy.toml", "texts.toml", "software.toml", "lifecycle.toml", "updates.toml", "minimums.toml",
+         "network.toml")
+"""Every file of a rules set: the loader validates each one, and an update carries and verifies all of them."""
 PLATFORMS = ("windows", "darwin", "linux")
 
 
@@ -124,6 +126,8 @@ class Rules:
     source: str
     freshness: tuple[tuple[str, Freshness], ...] = ()
     """(OS family "windows"/"macos"/"linux", how long the release tables can vouch for "newest")."""
+    network: Any = None
+    """network.toml as envcheck.diagnose.config.Config: targets, limits and cause texts of the diagnostics."""
 
     def threshold(self, name: str) -> int:
         return dict(self.thresholds)[name]
@@ -222,7 +226,10 @@ def load_rules(directory: str | None = None) -> Rules:
     if not os.path.isdir(directory):
         raise RuleError(str(directory), "(directory)", "not a folder")
     f = {n: load_toml(directory, n) for n in FILES}
-    pol, txt, sw, lc, up, mn = (f[n] for n in FILES)
+    pol, txt, sw, lc, up, mn, net = (f[n] for n in FILES)
+    from envcheck.diagnose.config import parse_config  # pure validation, no sockets
+
+    network = parse_config(net.data)
     for tf, tables in ((pol, {"ruleset", "thresholds", "checks", "freshness"}), (txt, {"checks"}),
                        (sw, {"p2p", "recording", "antivirus", "zoom", "browser"}),
                        (lc, {"windows_edition_families", "windows", "macos", "linux"}),
@@ -325,5 +332,5 @@ def load_rules(directory: str | None = None) -> Rules:
                         for i, s in enumerate(sw.get(sw.data, "antivirus", "", list))),
         browsers=browsers, browser_minimums=browser_min,
         zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
-        source=os.path.abspath(directory), freshness=tuple(freshness),
+        source=os.path.abspath(directory), freshness=tuple(freshness), network=network,
     )

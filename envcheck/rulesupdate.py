@@ -10,6 +10,7 @@ that say which set is used and why.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -210,7 +211,8 @@ def _install(cache: str, archive: str, digest: str) -> Rules:
         shutil.rmtree(tmp, ignore_errors=True)
         raise UpdateRefused(f"the published rules cannot be used: {exc}") from None
     os.replace(tmp, final)
-    return rules
+    # The set now lives in `final`: its source must say so, since the diagnostics read network.toml from it.
+    return dataclasses.replace(rules, source=os.path.abspath(final))
 
 
 def _newer(a: Rules, b: Rules) -> bool:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -36,8 +37,8 @@ def new_rules(tmp_path: Path, version: str, as_of: str, edit=None) -> Path:
     d = tmp_path / f"rules-{version}"
     shutil.copytree(ROOT / "rules", d)
     pol = (d / "policy.toml").read_text(encoding="utf-8")
-    pol = pol.replace('version = "2026.11.24"', f'version = "{version}"').replace("as_of = 2026-08-22",
-                                                                                   f"as_of = {as_of}")
+    pol = re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', pol, count=1)
+    pol = re.sub(r"(?m)^as_of = .*$", f"as_of = {as_of}", pol, count=1)
     (d / "policy.toml").write_text(pol, encoding="utf-8")
     if edit:
         edit(d)
@@ -210,3 +211,68 @@ def test_a_broken_rules_set_is_never_published(office, tmp_path):
     with pytest.raises(Exception, match="eos_warn_days"):
         publish_newer(office, tmp_path, edit=edit)
     assert not list((office["repo"] / "targets").iterdir())
+
+
+def test_an_update_carries_network_toml_and_the_diagnostics_run_on_it(office, tmp_path):
+    """The whole set travels: the updated set's own network.toml drives the network diagnostics."""
+    import socket
+
+    from envcheck.diagnose.config import load_config
+    from envcheck.diagnose.runner import run_diagnose
+
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen(8)
+    port = listening.getsockname()[1]
+
+    def edit(d):
+        net = (d / "network.toml").read_text(encoding="utf-8")
+        head, _, _ = net.partition("[[targets]]")
+        causes = net[net.index("[causes."):]
+        head = head.replace('url = "http://connectivitycheck.gstatic.com/generate_204"',
+                            'url = "http://127.0.0.1:9/generate_204"')
+        (d / "network.toml").write_text(head + f'[[targets]]\nname = "office link"\nhost = "127.0.0.1"\n'
+                                        f"tcp = [{port}]\n\n" + causes, encoding="utf-8")
+    try:
+        publish_newer(office, tmp_path, edit=edit)
+        choice = choose(office)
+        assert choice.source == "updated"
+        assert choice.rules.network.targets[0].name == "office link"
+        doc = run_diagnose(load_config(choice.rules.source), proxy_reader=lambda timeout: {"env": {}, "system": {}})
+    finally:
+        listening.close()
+    tcp = [s for s in doc["steps"] if s["step"] == "tcp"]
+    assert [(s["port"], s["status"]) for s in tcp] == [(port, "ok")]
+
+
+def test_an_archive_without_network_toml_is_refused(office, tmp_path):
+    """An installer that accepted a set missing a file would leave the network check unable to run."""
+    import gzip
+    import io
+    import tarfile
+
+    from envcheck.rulesupdate import UpdateRefused, _install
+
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb") as gz, tarfile.open(fileobj=gz, mode="w") as tar:
+        for name in ("policy.toml", "texts.toml", "software.toml", "lifecycle.toml", "updates.toml",
+                     "minimums.toml"):
+            data = (ROOT / "rules" / name).read_bytes()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    archive = tmp_path / "six.tar.gz"
+    archive.write_bytes(buf.getvalue())
+    with pytest.raises(UpdateRefused, match="network.toml"):
+        _install(str(tmp_path / "cache"), str(archive), "0" * 64)
+
+
+def test_the_loader_validates_network_toml_with_the_rest(tmp_path):
+    from envcheck.errors import RuleError
+    from envcheck.ruleset import load_rules
+
+    d = new_rules(tmp_path, "2026.12.1", "2026-12-01")
+    net = d / "network.toml"
+    net.write_text(net.read_text(encoding="utf-8").replace("bound_ms = 5000", 'bound_ms = "5s"'), encoding="utf-8")
+    with pytest.raises(RuleError, match="network.toml.*bound_ms"):
+        load_rules(str(d))

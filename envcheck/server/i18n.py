@@ -20,6 +20,7 @@ WORDS: dict[str, tuple[str, str]] = {
              "The form has expired. Reload the page and try again."),
     "reports": ("レポート一覧", "Reports"),
     "audit": ("監査ログ", "Audit log"),
+    "rules_status": ("ルールの自動更新", "Rules refresh"),
     "filter": ("絞り込み", "Filter"),
     "verdict": ("判定", "Verdict"),
     "any": ("すべて", "Any"),

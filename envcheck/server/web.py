@@ -243,7 +243,13 @@ def show_audit(request: Request):
     if len(rows) > PAGE * 2:
         rows = rows[:PAGE * 2]
         next_url = f"/audit?before={rows[-1].id}"
-    return render(request, "audit.html", {"rows": rows, "next_url": next_url}, viewer)
+    from datetime import timezone
+
+    from envcheck.server.rulescli import status_path
+    from envcheck.server.rulesrefresh import status_line
+
+    rules_status = status_line(status_path(st.settings.rules_repo), datetime.now(timezone.utc))
+    return render(request, "audit.html", {"rows": rows, "next_url": next_url, "rules_status": rules_status}, viewer)
 
 
 def home(request: Request):

@@ -1,0 +1,173 @@
+"""Merge feed rows into a curated rules folder, as text edits that keep everything else.
+
+The curated TOML files are never re-serialised: new rows are appended as new `[[table]]`
+blocks and an accepted change rewrites one `key = value` line inside its own block, so
+comments, edition families, texts, software signatures and every field a feed does not
+own (including fields this code does not know) stay byte-for-byte as they were.
+
+Rules of the merge:
+- a row whose key is new is ADDED when it is newer than the newest curated row of its
+  product / build / macOS major: new releases come in, while history curated by hand (or
+  left out on purpose) is never refilled;
+- a feed value that differs from a curated value is a CHANGE and is shown, not applied,
+  unless `accept_changes`; an end of support set or moved EARLIER is a CONTRADICTION
+  (it can turn a passing device away) and blocks unattended publishing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+
+FILE_OF = {"windows": "lifecycle.toml", "macos": "lifecycle.toml", "windows_update": "updates.toml",
+           "macos_release": "updates.toml"}
+KEY = {"windows": ("product", "build", "family"), "macos": ("major",), "windows_update": ("build", "revision"),
+       "macos_release": ("version",)}
+OWNED = {"windows": ("released", "end"), "macos": ("released", "end"),
+         "windows_update": ("released", "kb", "kind"), "macos_release": ("released", "security")}
+"""Fields a feed may set; every other field of a curated row is the office's and is never touched."""
+ORDER = {"windows": ("product", "version", "build", "family", "released", "end", "source"),
+         "macos": ("major", "name", "released", "end", "source"),
+         "windows_update": ("build", "revision", "released", "kb", "kind", "source"),
+         "macos_release": ("version", "released", "security", "source")}
+
+
+@dataclass
+class Change:
+    table: str
+    key: tuple
+    field: str
+    old: object
+    new: object
+    feed: str
+    contradiction: bool
+
+
+@dataclass
+class Merge:
+    added: list[tuple[str, dict, str]] = field(default_factory=list)
+    """(table, row, feed)."""
+    changes: list[Change] = field(default_factory=list)
+    applied: list[Change] = field(default_factory=list)
+
+    @property
+    def contradictions(self) -> list[Change]:
+        return [c for c in self.changes if c.contradiction]
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, date)):
+        return str(v) if not isinstance(v, date) else v.isoformat()
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _row_text(table: str, row: dict) -> str:
+    keys = [k for k in ORDER[table] if k in row] + [k for k in row if k not in ORDER[table]]
+    return f"[[{table}]]\n" + "".join(f"{k} = {_toml_value(row[k])}\n" for k in keys)
+
+
+def _blocks(text: str, table: str) -> list[tuple[int, int, dict]]:
+    """(start, end, parsed row) of every `[[table]]` block in `text`."""
+    heads = [m.start() for m in re.finditer(r"(?m)^\[", text)]
+    out = []
+    for i, start in enumerate(heads):
+        if not text.startswith(f"[[{table}]]", start):
+            continue
+        end = heads[i + 1] if i + 1 < len(heads) else len(text)
+        out.append((start, end, tomllib.loads(text[start:end])[table][0]))
+    return out
+
+
+def _key(table: str, row: dict) -> tuple:
+    return tuple(row.get(k) for k in KEY[table])
+
+
+def _stream(table: str, row: dict):
+    if table == "windows":
+        return row["product"]
+    if table == "windows_update":
+        return row["build"]
+    if table == "macos_release":
+        parts = str(row["version"]).split(".")
+        return ".".join(parts[:2]) if parts[0] == "10" else parts[0]
+    return None
+
+
+def _is_contradiction(fld: str, old, new) -> bool:
+    # Less support than the curated data says: a device that passes today would be turned away.
+    return fld == "end" and new is not None and (old is None or new < old)
+
+
+def merge(base_dir: str, out_dir: str, feeds: list, accept_changes: bool = False) -> Merge:
+    """Copy `base_dir` to `out_dir` and merge every feed's rows into the copy."""
+    if os.path.exists(out_dir):
+        shutil.rmtree(out_dir)
+    shutil.copytree(base_dir, out_dir)
+    result = Merge()
+    texts = {}
+    for name in set(FILE_OF.values()):
+        with open(os.path.join(out_dir, name), encoding="utf-8") as fh:
+            texts[name] = fh.read()
+    for table, fname in FILE_OF.items():
+        curated = {_key(table, r): r for _, _, r in _blocks(texts[fname], table)}
+        newest: dict = {}
+        for r in curated.values():
+            s = _stream(table, r)
+            newest[s] = max(newest.get(s, r["released"]), r["released"])
+        additions = []
+        for feed in feeds:
+            for row in feed.rows.get(table, []):
+                k = _key(table, row)
+                if k in curated:
+                    for fld in OWNED[table]:
+                        old, new = curated[k].get(fld), row.get(fld)
+                        if new is None or old == new:
+                            continue
+                        result.changes.append(Change(table, k, fld, old, new, feed.name,
+                                                     _is_contradiction(fld, old, new)))
+                    continue
+                s = _stream(table, row)
+                if s not in newest or row["released"] <= newest[s]:
+                    continue  # history before the curated newest, or a product/stream the curated set does not track
+                curated[k] = row
+                additions.append(row)
+                result.added.append((table, row, feed.name))
+        if additions:
+            rows = sorted(additions, key=lambda r: (r["released"], str(_key(table, r))))
+            texts[fname] = texts[fname].rstrip("\n") + "\n\n# ---- added by `envcheck-server rules refresh`\n" + \
+                "\n".join(_row_text(table, r) for r in rows)
+    if accept_changes:
+        for c in result.changes:
+            fname = FILE_OF[c.table]
+            for start, end, row in reversed(_blocks(texts[fname], c.table)):
+                if _key(c.table, row) != c.key:
+                    continue
+                block = texts[fname][start:end]
+                line = f"{c.field} = {_toml_value(c.new)}"
+                pat = re.compile(rf"(?m)^{re.escape(c.field)}\s*=.*$")
+                block = pat.sub(line, block, count=1) if pat.search(block) else \
+                    block.replace("\n", f"\n{line}\n", 1)
+                texts[fname] = texts[fname][:start] + block + texts[fname][end:]
+                result.applied.append(c)
+                break
+    for fname, text in texts.items():
+        with open(os.path.join(out_dir, fname), "w", encoding="utf-8") as fh:
+            fh.write(text)
+    return result
+
+
+def set_ruleset(out_dir: str, version: str, as_of: date) -> None:
+    """policy.toml's [ruleset] version and as_of, edited in place."""
+    path = os.path.join(out_dir, "policy.toml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    text = re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', text, count=1)
+    text = re.sub(r"(?m)^as_of = .*$", f"as_of = {as_of.isoformat()}", text, count=1)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
