@@ -42,6 +42,10 @@ PRODUCTS_JA = {
     "Windows Defender": "Microsoft Defender ウイルス対策",
     "Windows Defender Antivirus": "Microsoft Defender ウイルス対策",
     "Microsoft Defender Antivirus": "Microsoft Defender ウイルス対策",
+    "macOS Application Firewall": "macOS のファイアウォール",
+    # Wi-Fi security as Japanese Windows' network properties show it
+    "WPA3-Personal": "WPA3-パーソナル", "WPA2-Personal": "WPA2-パーソナル", "WPA-Personal": "WPA-パーソナル",
+    "WPA3-Enterprise": "WPA3-エンタープライズ", "WPA2-Enterprise": "WPA2-エンタープライズ",
 }
 
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:T[0-9:.]+Z?)?\b")
@@ -72,6 +76,30 @@ def product_ja(value: str) -> str:
     return value
 
 
+# macOS system_profiler's Wi-Fi security keys (a real capture spells them "pairport_…", others
+# "spairport_…") as System Settings shows them.
+_MAC_WIFI = re.compile(r"\bs?pairport_security_mode_([a-z0-9_]+)")
+_MAC_WIFI_NAMES = {
+    "none": ("なし", "none"), "wep": ("WEP", "WEP"),
+    "wpa_personal": ("WPA パーソナル", "WPA Personal"), "wpa_personal_mixed": ("WPA/WPA2 パーソナル", "WPA/WPA2 Personal"),
+    "wpa2_personal": ("WPA2 パーソナル", "WPA2 Personal"), "wpa3_personal": ("WPA3 パーソナル", "WPA3 Personal"),
+    "wpa3_transition": ("WPA2/WPA3 パーソナル", "WPA2/WPA3 Personal"),
+    "wpa_enterprise": ("WPA エンタープライズ", "WPA Enterprise"),
+    "wpa2_enterprise": ("WPA2 エンタープライズ", "WPA2 Enterprise"),
+    "wpa3_enterprise": ("WPA3 エンタープライズ", "WPA3 Enterprise"),
+    "owe": ("拡張オープン（OWE）", "Enhanced Open (OWE)"),
+}
+
+
+def readable(value: str, lang: str) -> str:
+    """Internal identifiers a person must never read, as the OS's own screens name them."""
+    def mac(m: re.Match) -> str:
+        names = _MAC_WIFI_NAMES.get(m[1])
+        return names[0 if lang == "ja" else 1] if names else m[1].replace("_", " ").upper()
+
+    return _MAC_WIFI.sub(mac, value)
+
+
 def localise_ja(value: str) -> str:
     """A placeholder value as a Japanese text shows it: Japanese dates and product names."""
-    return product_ja(ja_date(value))
+    return product_ja(ja_date(readable(value, "ja")))

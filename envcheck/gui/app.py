@@ -32,6 +32,7 @@ class App:
         self.consent: ConsentDialog | None = None
         self.notice_kind = None
         self.diag_job: Job | None = None
+        self.check_error_reason = ""
         self.last_outcome = None
         from envcheck.office import load_office
 
@@ -234,6 +235,8 @@ class App:
         if self.run is not None:
             self._size_columns()
         self._show_run()
+        if self.run is None and self.check_error_reason:
+            self._show_check_error()
         if self.notice_kind and getattr(self, "_notice_source", None):
             self._notice_source()
 
@@ -285,7 +288,10 @@ class App:
         self.recheck_button.state(["!disabled"])
         reason = exc.diagnostics() if hasattr(exc, "diagnostics") else f"{type(exc).__name__}: {exc}"
         self.check_error_reason = reason  # English detail: kept for support, shown in the English window
-        text = self.t("check_error", reason=reason)
+        self._show_check_error()
+
+    def _show_check_error(self) -> None:
+        text = self.t("check_error", reason=self.check_error_reason)
         if self.lang == "ja":  # no English in the Japanese window: the detail is in the English one
             text = text[:text.rindex("（詳細")]
         self.progress_label.set(text)
