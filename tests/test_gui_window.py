@@ -500,3 +500,42 @@ def test_no_english_word_in_the_japanese_window_except_product_names(window, tmp
     seen = [t for t in seen if t != app.lang_button.cget("text")]
     left = english_words(seen, machine_names(app.run.report))
     assert left == set(), " ".join(sorted(left))
+
+
+def test_diagnose_button_runs_off_the_ui_thread_and_attaches_the_diagnostics(window, snapshot_file, monkeypatch):
+    """「接続を診断」 instead of a command: the real diagnostics (loopback targets only) go into the report."""
+    import dataclasses
+    import socket
+
+    from envcheck.diagnose import load_config, run_diagnose
+    from envcheck.diagnose.config import Target
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    closed = s.getsockname()[1]
+    s.close()
+    base = load_config()
+    target = Target(name="zoom", host="127.0.0.1", tcp=(closed,))
+    cfg = dataclasses.replace(base, targets=(target,), intake_url="",
+                              captive_url=f"http://127.0.0.1:{closed}/generate_204",
+                              limits={**base.limits, "bound_ms": 3000})
+    assert all(t.host == "127.0.0.1" for t in cfg.targets)
+    calls = []
+
+    def loopback_only(rules_dir=None, server_url=None):
+        calls.append(rules_dir)
+        return run_diagnose(cfg)
+
+    monkeypatch.setattr("envcheck.diagnose.probe_value", loopback_only)
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    w.until(lambda: app.run is not None, what="the check")
+    before = app.run.report.get("diagnostics")
+    app.diagnose_button.invoke()
+    assert app.diagnose_button.instate(["disabled"]) and "診断しています" in app.notice.raw()
+    w.until(lambda: app.diag_job.finished, timeout=60, what="the diagnosis")
+    w.pump(0.1)
+    assert calls and app.run.report["diagnostics"] != before and app.run.report["diagnostics"]["ran"] is True
+    assert "報告書に添付しました" in app.notice.raw() and app.diagnose_button.instate(["!disabled"])
+    assert f"ポート{closed}がブロックされています" in app.notice.raw()  # the first problem, in Japanese
+    w.shot("10-diagnosed")

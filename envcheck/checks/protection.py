@@ -30,7 +30,7 @@ def decide_firewall(ev: dict, rules: Rules, now: datetime, platform: str) -> Dec
         return Decision("unknown", "unreadable", {"names": names(unread),
                                                   "reason": "; ".join(str(f.get("note") or "") for f in unread)})
     off = {k for f in fws for k, v in (f.get("detail") or {}).items() if v is False and k in _PROFILE_JA}
-    if not off or off == set(_PROFILE_JA):  # every network off: not "some" (ux-review U15)
+    if not off:
         return Decision("fail", "off", {"names": names(fws)})
     order = [p for p in _PROFILE_JA if p in off]
     return Decision("fail", "off_profiles", {"names": names(fws), "profiles_ja": "・".join(_PROFILE_JA[p] for p in order),

@@ -337,8 +337,10 @@ class App:
         sel = self.tree.selection()
         if not sel or self.run is None:
             return
-        if sel[0] == model.PASSED_GROUP:
+        if sel[0] == model.PASSED_GROUP and not self.tree.item(sel[0], "open"):
             self.tree.item(sel[0], open=True)
+            label = self.tree.set(sel[0], "item")
+            self.tree.set(sel[0], "item", "▾" + label[1:])
         self.detail.show(model.detail(self.run.report, self.rules, sel[0], self.lang, self.office), self.lang)
 
     def open_row(self) -> str:

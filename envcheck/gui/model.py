@@ -227,8 +227,11 @@ def default_filename(report: dict) -> str:
 def diagnosis_cause(doc: dict, lang: str) -> str | None:
     """The first problem the connection diagnosis found, in the reader's language; None when all is well."""
     for step in doc.get("steps", []):
-        if step.get("status") in ("fail", "warn") and isinstance(step.get("cause"), dict):
-            return str(step["cause"].get(lang) or step["cause"].get("ja") or "")
+        if step.get("status") not in ("ok", "skipped", "pass", None) and isinstance(step.get("cause"), dict):
+            cause = str(step["cause"].get(lang) or step["cause"].get("ja") or "")
+            if lang == "ja":  # technical asides (English error words) stay in the attached diagnostics
+                cause = re.sub(r"（[^（）]*[A-Za-z]{3,}[^（）]*）", "", cause)
+            return cause
     return None
 
 
