@@ -103,3 +103,17 @@ def readable(value: str, lang: str) -> str:
 def localise_ja(value: str) -> str:
     """A placeholder value as a Japanese text shows it: Japanese dates and product names."""
     return product_ja(ja_date(readable(value, "ja")))
+
+
+_LATIN_WORDS = re.compile(r"[A-Za-z]{3,}")
+_ERROR_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+
+def technical_ja(key: str, value: str) -> str:
+    """A probe's English reason never reaches a Japanese sentence: the report's evidence keeps it
+    for staff; the seeker reads that the detail is recorded (ux-review U8)."""
+    if key == "detail":  # "zoom.us:443 (name not resolved), …": the addresses, without the English asides
+        return _ERROR_ASIDE.sub("", value)
+    if key == "reason" and _LATIN_WORDS.search(product_ja(value).replace("Microsoft Defender", "")):
+        return "詳しい原因は報告書に記録しました"
+    return value

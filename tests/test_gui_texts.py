@@ -129,3 +129,14 @@ def test_dpi_awareness_call_is_windows_only():
     from envcheck.gui import dpi_aware
 
     assert dpi_aware("linux") == "" and dpi_aware("darwin") == ""
+
+
+def test_english_probe_reasons_stay_out_of_japanese_sentences(rules):
+    from envcheck.report import message_for
+
+    m = message_for(rules, "network.wifi", "unknown",
+                    {"reason": "win.wlan: netsh wlan show interfaces timed out after 10 s"}, "windows")
+    assert "netsh" not in m["summary"]["ja"] and "詳しい原因は報告書に記録しました" in m["summary"]["ja"]
+    assert "netsh" in m["summary"]["en"]
+    b = message_for(rules, "network.reachable", "blocked", {"detail": "zoom.us:443 (name not resolved)"}, "windows")
+    assert "zoom.us:443" in b["summary"]["ja"] and "resolved" not in b["summary"]["ja"]
