@@ -126,13 +126,15 @@ def sizes(x: Xvfb, name: str, snap: Path, url: str | None) -> None:
     d = Driver(x, snap)
     d.shot(f"{name}-fail")
     d.app.send_button.invoke()  # no number yet: the window says why it is needed
-    d.shot(f"{name}-fail-number-required")
+    if name == "w1366":
+        d.shot(f"{name}-fail-number-required")
     d.type_number("12345-678")
     if url:
         os.environ["ENVCHECK_SERVER"] = url
         d.app.send_button.invoke()
         d.pump()
-        d.shot(f"{name}-consent")
+        if name == "w1366":
+            d.shot(f"{name}-consent")
         d.app.consent.accept_button.invoke()
         d.until(lambda: d.app.send_job is not None and d.app.send_job.finished)
         d.shot(f"{name}-fail-sent")

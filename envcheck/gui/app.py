@@ -125,6 +125,11 @@ class App:
         self.tree.bind("<KP_Enter>", lambda e: self.open_row())
         self.tree.bind("<space>", lambda e: self.open_row())
         self.tree.bind("<Double-1>", lambda e: self.open_row())
+        # Notices (sent, kept, refused, diagnosis) sit under the list, which has room to spare: they never
+        # take height from the fix on the right (ux-review U3: the fix vanished once a notice appeared).
+        self.notice = WrappedLabel(table, style="skipped.Notice.TLabel", anchor="nw", justify="left")
+        self.notice.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(em // 3, 0))
+        self.notice.grid_remove()
         body.add(table, weight=0)
 
         self.detail = DetailPane(body, f, on_open=self.open_link)
@@ -146,9 +151,6 @@ class App:
         self.send_button.grid(row=0, column=3, sticky="e", padx=(em, 0))
         self.seeker_message = WrappedLabel(send, style="Hint.TLabel")
         self.seeker_message.grid(row=1, column=0, columnspan=4, sticky="ew", pady=(em // 4, 0))
-        self.notice = WrappedLabel(send, style="skipped.Notice.TLabel", anchor="w", justify="left")
-        self.notice.grid(row=2, column=0, columnspan=4, sticky="ew", pady=(em // 3, 0))
-        self.notice.grid_remove()
         self.seeker_var.trace_add("write", lambda *a: self._seeker_changed())
 
         actions = ttk.Frame(root, padding=(pad, em // 2, pad, em * 3 // 4))
