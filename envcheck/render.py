@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from envcheck.glossary import ja_date
-from envcheck.ruleset import Rules
-
 from envcheck.glossary import MARKS as _MARKS
-from envcheck.glossary import STATUS, VERDICT
+from envcheck.glossary import STATUS, VERDICT, ja_date
+from envcheck.ruleset import Rules
 
 MARKS = {k: v for k, v in _MARKS.items() if k != "incomplete"}
 # Words come from envcheck/glossary.py, shared with the window and the service pages.

@@ -9,9 +9,8 @@ from typing import Any
 from envcheck import __version__
 from envcheck.checks import Result, verdict
 from envcheck.glossary import localise_ja, readable, technical_ja
-from envcheck.ruleset import Rules
-
 from envcheck.reportschema import REPORT_FORMAT
+from envcheck.ruleset import Rules
 
 
 class _Defaults(dict):

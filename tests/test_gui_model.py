@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from snapshots import FIXTURES, snapshot_from_folder
 
 from envcheck.explain import explain
 from envcheck.gui import fonts, model
 from envcheck.pipeline import run_check
 from envcheck.probes import ReplayHost
 from envcheck.upload import UploadError
-from snapshots import FIXTURES, snapshot_from_folder
 
 MARK_WORDS = {"✔ 問題なし", "✖ 対応が必要", "! 注意", "? 確認できず", "- 対象外"}
 

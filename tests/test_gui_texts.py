@@ -6,21 +6,20 @@ from __future__ import annotations
 import json
 import re
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from datetime import datetime, timezone
+from snapshots import FIXTURES, snapshot_from_folder
 
 from envcheck import glossary
-from envcheck.pipeline import run_check
-from envcheck.probes import ReplayHost
-from snapshots import FIXTURES, snapshot_from_folder
 from envcheck.gui import model
 from envcheck.gui.wrap import NO_END, NO_START, units, wrap
 from envcheck.office import Office, load_office, office_from
+from envcheck.pipeline import run_check
+from envcheck.probes import ReplayHost
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
 from snapshots import FIXTURES, snapshot_from_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,7 +184,7 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
 
     # 5. Save the signed report (the file dialog answered by the test).
     saved = tmp_path / "report.json"
-    monkeypatch.setattr("envcheck.gui.app.filedialog.asksaveasfilename", lambda **kw: str(saved))
+    monkeypatch.setattr("envcheck.gui.actions.filedialog.asksaveasfilename", lambda **kw: str(saved))
     app.save_button.invoke()
     from envcheck.signing import verify_report
 

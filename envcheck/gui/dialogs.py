@@ -7,10 +7,9 @@ repainting and tests can drive it with events.
 from __future__ import annotations
 
 import tkinter as tk
+from tkinter import font as tkfont
 from tkinter import ttk
 from typing import Callable
-
-from tkinter import font as tkfont
 
 from envcheck.gui import model
 from envcheck.gui.wrap import measurer, wrap
