@@ -39,10 +39,10 @@ class App(Actions):
         self.office = load_office()
         self.trace = os.environ.get("ENVCHECK_GUI_TRACE")  # bench: timestamps of the window and the report
         self.fonts = fonts_mod.setup(root)
+        if self.trace:  # before the layout: sizing the columns from the fonts maps the window already
+            self.root.bind("<Map>", lambda e: e.widget is self.root and self._mark("window"), add="+")
         self._build()
         self.apply_lang()
-        if self.trace:
-            self.root.bind("<Map>", lambda e: e.widget is self.root and self._mark("window"), add="+")
         if autostart:
             self.root.after(10, self.start_check)
             self.root.after(200, self.flush_outbox)
