@@ -34,27 +34,32 @@ def units(text: str) -> list[str]:
 
 
 def wrap(text: str, width: int, measure: Callable[[str], int]) -> list[str]:
-    """Lines of `text` no wider than `width` pixels (a single unit wider than that gets its own line)."""
+    """Lines of `text` no wider than `width` pixels (a single unit wider than that gets its own line).
+
+    A line's width is the sum of its units' widths: each distinct unit is measured once (a Tk call
+    per measurement is what costs; kerning across a break point is negligible)."""
     lines: list[str] = []
     for para in text.split("\n"):
-        line = ""
+        line, used = "", 0
         for unit in units(para):
             if not line and unit.isspace():
                 continue  # no leading space on a continued line
-            if line and measure(line + unit) > width:
+            w = measure(unit)
+            if line and used + w > width:
                 lines.append(line.rstrip())
-                line = "" if unit.isspace() else unit
-                if line and measure(line) > width and len(line) > 1:
+                line, used = ("", 0) if unit.isspace() else (unit, w)
+                if used > width and len(line) > 1:
                     # One unit longer than the line (a long URL): break it by characters.
-                    part = ""
+                    part, pw = "", 0
                     for ch in line:
-                        if part and measure(part + ch) > width:
+                        cw = measure(ch)
+                        if part and pw + cw > width:
                             lines.append(part)
-                            part = ""
-                        part += ch
-                    line = part
+                            part, pw = "", 0
+                        part, pw = part + ch, pw + cw
+                    line, used = part, pw
             else:
-                line += unit
+                line, used = line + unit, used + w
         lines.append(line.rstrip())
     return lines
 
