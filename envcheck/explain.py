@@ -50,3 +50,47 @@ def explain(lang: str) -> str:
         lines.append(f"    {text_ja if ja else text_en}")
     lines += ["", NOT_SENT[0] if ja else NOT_SENT[1]]
     return "\n".join(lines) + "\n"
+
+
+# What a person agrees to, in plain words (ux-review §2 #37): what goes and what does not, why
+# (terms article 7), for how long, who sees it (every view is logged) and the law that protects it
+# (article 8). The field names above stay behind 「詳しく」.
+PLAIN = {
+    "ja": [
+        ("送る内容", ["この結果（全体の結果と、項目ごとの結果・説明・直し方）",
+                   "OS・ウイルス対策ソフト・ファイアウォール・Zoom・ブラウザのバージョンと状態",
+                   "求職番号",
+                   "接続確認の結果（Zoom などにつながるか、かかった時間）",
+                   "改ざん防止の電子署名（このパソコンで作られた結果であることを示します）"]),
+        ("送らない内容", ["お名前、ユーザー名、パソコンの名前、ファイルの中身、Wi-Fi のネットワーク名、IP アドレス、"
+                     "インストールされているソフトの一覧（利用規約に関係するもの以外）"]),
+        ("利用目的", ["オンライン職業相談を利用できるかの確認と、接続トラブルの解決のためだけに使います"
+                  "（利用規約 第7条）。"]),
+        ("保存期間", ["{days}日間保存し、その後は消去します。"]),
+        ("見る人", ["ハローワークの相談員とサポート担当だけが見ます。だれがいつ見たかは、すべて記録されます。"]),
+        ("個人情報の保護", ["窓口での職業相談と同じく、職業安定法第5条の4に基づき保護されます（利用規約 第8条）。"]),
+    ],
+    "en": [
+        ("What is sent", ["this result (overall and per item, with explanations and fixes)",
+                          "versions and state of the OS, antivirus, firewall, Zoom and browsers",
+                          "your job-seeker number",
+                          "the connection test (whether Zoom and the service answer, and how fast)",
+                          "an electronic signature that shows the result was made on this computer"]),
+        ("What is not sent", ["your name, user name, computer name, file contents, Wi-Fi network names, IP "
+                              "addresses, the list of your software (except programs the terms are about)"]),
+        ("Purpose", ["only to confirm that you can use online job counselling and to solve connection problems "
+                     "(terms, article 7)."]),
+        ("Retention", ["kept for {days} days, then deleted."]),
+        ("Who sees it", ["only the office's counselors and support staff. Every view is logged."]),
+        ("Protection", ["as at the counter, under article 5-4 of the Employment Security Act (terms, article 8)."]),
+    ],
+}
+
+
+def plain(lang: str, retention_days: int = 180) -> str:
+    lines: list[str] = []
+    for head, items in PLAIN["ja" if lang == "ja" else "en"]:
+        lines.append(f"■ {head}" if lang == "ja" else f"■ {head}")
+        lines += [f"・{i.format(days=retention_days)}" if lang == "ja" else f"- {i.format(days=retention_days)}"
+                  for i in items]
+    return "\n".join(lines) + "\n"

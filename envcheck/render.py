@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+from envcheck.glossary import MARKS as _MARKS
+from envcheck.glossary import STATUS, VERDICT, ja_date
 from envcheck.ruleset import Rules
 
-MARKS = {"pass": "✔", "warn": "!", "fail": "✖", "unknown": "?", "skipped": "-"}
-WORDS = {
-    "ja": {"pass": "合格", "warn": "注意", "fail": "不合格", "unknown": "不明", "skipped": "対象外",
-           "incomplete": "判定できず"},
-    "en": {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "unknown": "UNKNOWN", "skipped": "SKIPPED",
-           "incomplete": "INCOMPLETE"},
-}
+MARKS = {k: v for k, v in _MARKS.items() if k != "incomplete"}
+# Words come from envcheck/glossary.py, shared with the window and the service pages.
+WORDS = {lang: {**STATUS[lang], "incomplete": VERDICT[lang]["incomplete"]} for lang in ("ja", "en")}
+VERDICT_WORDS = VERDICT
 LABELS = {
-    "ja": {"result": "結果", "todo": "直し方", "open": "設定を開く", "rules": "判定表",
-           "stale": "注意: 判定表のデータは {as_of} 時点のものです。最新でない可能性があります。",
-           "verdict_help": {"pass": "この端末はオンライン相談の利用環境を満たしています。",
-                            "fail": "直す必要がある項目があります。下の「直し方」をご覧ください。",
-                            "incomplete": "調べられなかった項目があります。下の説明をご覧ください。"}},
-    "en": {"result": "Result", "todo": "What to do", "open": "Open", "rules": "rules",
-           "stale": "Note: the rules' data is as of {as_of} and may be out of date.",
-           "verdict_help": {"pass": "This device meets the requirements for online counselling.",
-                            "fail": "Some items must be fixed: see 'What to do' below.",
+    "ja": {"result": "結果", "todo": "直し方", "open": "設定を開く", "rules": "確認用データ",
+           "stale": "このアプリの確認用データが古くなっています（{as_of} 時点）。一部の項目は確認できませんが、"
+                    "お客様の操作は不要です。",
+           "verdict_help": {"pass": "このパソコンは利用環境の条件を満たしています。",
+                            "fail": "直す必要がある項目があります。それぞれの「直し方」をご覧ください。",
+                            "incomplete": "確認できなかった項目があります。それぞれの説明をご覧ください。"}},
+    "en": {"result": "Result", "todo": "What to do", "open": "Open", "rules": "check data",
+           "stale": "This app's check data is old (as of {as_of}). Some items cannot be confirmed; you need "
+                    "not do anything.",
+           "verdict_help": {"pass": "This computer meets the requirements.",
+                            "fail": "Some items must be fixed: see 'What to do' for each.",
                             "incomplete": "Some items could not be checked: see below."}},
 }
 
@@ -36,7 +37,7 @@ def render(report: dict, rules: Rules, lang: str, stale: bool = False) -> str:
         title = rules.check(c["id"]).title.get(lang)
         lines.append(f" {MARKS[c['status']]} {words[c['status']]:<{width}}  {title}: {c['summary'][lang]}")
     v = report["verdict"]
-    lines += ["", f"{labels['result']}: {words[v]} ({v})", labels["verdict_help"][v]]
+    lines += ["", f"{labels['result']}: {VERDICT_WORDS[lang][v]} ({v})", labels["verdict_help"][v]]
     todo = [c for c in report["checks"] if c["status"] in ("fail", "warn", "unknown") and c.get("remedy")]
     if todo:
         lines += ["", f"{labels['todo']}:"]
@@ -48,5 +49,6 @@ def render(report: dict, rules: Rules, lang: str, stale: bool = False) -> str:
             if c["remedy"].get("link"):
                 lines.append(f"    {labels['open']}: {c['remedy']['link']}")
     if stale:
-        lines += ["", labels["stale"].format(as_of=checker["rules_as_of"])]
+        as_of = checker["rules_as_of"]
+        lines += ["", labels["stale"].format(as_of=ja_date(as_of) if lang == "ja" else as_of)]
     return "\n".join(lines) + "\n"

@@ -8,9 +8,9 @@ from typing import Any
 
 from envcheck import __version__
 from envcheck.checks import Result, verdict
-from envcheck.ruleset import Rules
-
+from envcheck.glossary import localise_ja, readable, technical_ja
 from envcheck.reportschema import REPORT_FORMAT
+from envcheck.ruleset import Rules
 
 
 class _Defaults(dict):
@@ -24,14 +24,15 @@ def message_for(rules: Rules, result_id: str, code: str, params: dict, platform:
     """{"summary": {ja, en}, "remedy": {ja, en, link} | None} for one decision."""
     rule = rules.check(result_id)
     msg = rule.message(code)
-    values = _Defaults({k: str(v) for k, v in params.items()})
+    values = _Defaults({k: readable(str(v), "en") for k, v in params.items()})
+    ja = _Defaults({k: technical_ja(k, localise_ja(str(v))) for k, v in params.items()})  # 2026年8月11日, Japanese product names
     if msg is None:  # texts.toml lacks this code: say so rather than crash (tests forbid it)
         return {"summary": {"ja": f"{rule.title.ja}: {code}", "en": f"{rule.title.en}: {code}"}, "remedy": None}
-    out: dict[str, Any] = {"summary": {"ja": msg.summary.ja.format_map(values), "en": msg.summary.en.format_map(values)},
+    out: dict[str, Any] = {"summary": {"ja": msg.summary.ja.format_map(ja), "en": msg.summary.en.format_map(values)},
                            "remedy": None}
     remedy = msg.remedy(platform)
     if remedy is not None:
-        out["remedy"] = {"ja": remedy.ja.format_map(values), "en": remedy.en.format_map(values),
+        out["remedy"] = {"ja": remedy.ja.format_map(ja), "en": remedy.en.format_map(values),
                          "link": msg.link(platform)}
     return out
 

@@ -29,9 +29,15 @@ MAX_RETRY_AFTER = 30.0
 class UploadError(EnvcheckError):
     """Sending failed; `permanent` when retrying cannot help (the service refused the report)."""
 
-    def __init__(self, message: str, permanent: bool = False):
+    def __init__(self, message: str, permanent: bool = False, kind: str = "other", status: int | None = None,
+                 code: str | None = None):
         super().__init__(message)
         self.permanent = permanent
+        self.kind = kind
+        """Typed cause for people's texts: network, timeout, dns, proxy, tls, busy, refused, config, other."""
+        self.status = status
+        self.code = code
+        """The service's machine-readable error code, when it sends one ({"code": ...})."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +58,13 @@ def find_config(cli_url: str | None = None, ca_bundle: str | None = None) -> Ser
                 with open(path, encoding="utf-8") as fh:
                     file_conf = json.load(fh)
             except (OSError, ValueError) as exc:
-                raise UploadError(f"{path} is not readable JSON ({exc})", permanent=True) from None
+                raise UploadError(f"{path} is not readable JSON ({exc})", permanent=True, kind="config") from None
             break
     url = url or file_conf.get("server")
     if not url:
         return None
     if not url.startswith(("https://", "http://")):
-        raise UploadError(f"server address must start with https:// (got {url[:60]!r})", permanent=True)
+        raise UploadError(f"server address must start with https:// (got {url[:60]!r})", permanent=True, kind="config")
     return ServerConfig(url=url.rstrip("/"), ca_bundle=ca_bundle or file_conf.get("ca_bundle"))
 
 
@@ -98,7 +104,7 @@ class HttpUploader:
 
     def post_report(self, body: bytes) -> dict:
         url = f"{self.config.url}/api/v1/reports"
-        last = "no attempt"
+        last, last_kind, last_status = "no attempt", "other", None
         wait: float | None = None
         for attempt in range(ATTEMPTS):
             if attempt:
@@ -110,24 +116,28 @@ class HttpUploader:
                 resp = self.session.post(url, data=body, timeout=TIMEOUT,
                                          headers={"Content-Type": "application/json"})
             except self._requests.exceptions.SSLError as exc:
-                raise UploadError(f"the server's certificate is not trusted ({_short(exc)})") from exc
+                raise UploadError(f"the server's certificate is not trusted ({_short(exc)})", kind="tls") from exc
             except self._requests.RequestException as exc:
-                last = f"cannot reach {self.config.url} ({_network_reason(exc)})"
+                kind = _network_kind(exc)
+                last, last_kind, last_status = f"cannot reach {self.config.url} ({_network_reason(exc)})", kind, None
                 continue
             if resp.status_code in (200, 201):
                 try:
                     return resp.json()
                 except ValueError:
-                    raise UploadError("the server answered with something that is not a receipt") from None
+                    raise UploadError("the server answered with something that is not a receipt", kind="busy",
+                                      status=resp.status_code) from None
             reason = _reason(resp)
             if resp.status_code in (429, 502, 503, 504) or resp.status_code >= 500:
                 last = f"the server is busy or failing (HTTP {resp.status_code}: {reason})"
+                last_kind, last_status = "busy", resp.status_code
                 wait = retry_after(resp.headers.get("Retry-After"))
                 if wait is not None and wait > MAX_RETRY_AFTER:
-                    raise UploadError(f"{last}; it asked to wait {wait:.0f} s")
+                    raise UploadError(f"{last}; it asked to wait {wait:.0f} s", kind=last_kind, status=last_status)
                 continue
-            raise UploadError(f"the server refused the report (HTTP {resp.status_code}: {reason})", permanent=True)
-        raise UploadError(last)
+            raise UploadError(f"the server refused the report (HTTP {resp.status_code}: {reason})", permanent=True,
+                              kind="refused", status=resp.status_code, code=_code(resp))
+        raise UploadError(last, kind=last_kind, status=last_status)
 
 
 def retry_after(value: str | None) -> float | None:
@@ -159,6 +169,31 @@ def _network_reason(exc: Exception) -> str:
     if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
         return "the server name cannot be resolved"
     return "network error"
+
+
+def _network_kind(exc: Exception) -> str:
+    """The typed cause of a failed connection, from the exception classes requests raises."""
+    import requests
+
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return "proxy"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timeout"
+    inner = exc.args[0] if exc.args else None
+    reason = getattr(inner, "reason", inner)
+    import socket
+
+    if isinstance(reason, socket.gaierror) or type(reason).__name__ == "NameResolutionError":
+        return "dns"
+    return "network"
+
+
+def _code(resp) -> str | None:
+    try:
+        code = resp.json().get("code")
+    except (ValueError, AttributeError):
+        return None
+    return code[:40] if isinstance(code, str) else None
 
 
 def _short(exc: Exception) -> str:

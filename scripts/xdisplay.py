@@ -28,8 +28,9 @@ def _free_display(start: int = 71) -> int:
 
 
 class Xvfb:
-    def __init__(self, width: int = 1280, height: int = 900, depth: int = 24):
+    def __init__(self, width: int = 1280, height: int = 900, depth: int = 24, dpi: int = 96):
         self.size = (width, height, depth)
+        self.dpi = dpi  # 144 = 150 %, 192 = 200 %: Tk scales its fonts (tk scaling) from this
         self.proc: subprocess.Popen | None = None
         self.name = ""
 
@@ -41,7 +42,7 @@ class Xvfb:
             n = _free_display()
             w, h, d = self.size
             self.proc = subprocess.Popen([exe, f":{n}", "-screen", "0", f"{w}x{h}x{d}", "-nolisten", "tcp",
-                                          "-dpi", "96"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                          "-dpi", str(self.dpi)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             deadline = time.monotonic() + 15
             while time.monotonic() < deadline:
                 if os.path.exists(f"/tmp/.X11-unix/X{n}"):

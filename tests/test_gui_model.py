@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from snapshots import FIXTURES, snapshot_from_folder
 
 from envcheck.explain import explain
 from envcheck.gui import fonts, model
 from envcheck.pipeline import run_check
 from envcheck.probes import ReplayHost
 from envcheck.upload import UploadError
-from snapshots import FIXTURES, snapshot_from_folder
 
-MARK_WORDS = {"✔ 合格", "✖ 不合格", "! 注意", "? 不明", "- 対象外"}
+MARK_WORDS = {"✔ 問題なし", "✖ 対応が必要", "! 注意", "? 確認できず", "- 対象外"}
 
 
 @pytest.fixture(scope="module")
@@ -74,17 +74,17 @@ def test_rows_put_problems_first_with_text_marks(mac_report, rules):
     assert order == sorted(order)
     assert {r.result for r in rows} <= MARK_WORDS
     fw = next(r for r in rows if r.id == "firewall.enabled")
-    assert fw.result == "✖ 不合格" and fw.title == rules.check("firewall.enabled").title.ja
-    assert fw.summary.startswith("ファイアウォールが無効です")
+    assert fw.result == "✖ 対応が必要" and fw.title == rules.check("firewall.enabled").title.ja
+    assert fw.summary.startswith("ファイアウォールが「オフ」")
     en = {r.id: r for r in model.rows(mac_report, rules, "en")}
-    assert en["firewall.enabled"].result == "✖ FAIL" and en["os.supported"].result == "✔ PASS"
+    assert en["firewall.enabled"].result == "✖ Action needed" and en["os.supported"].result == "✔ OK"
 
 
 def test_detail_of_a_failing_row_has_why_fix_and_the_settings_link(mac_report, rules):
     d = model.detail(mac_report, rules, "firewall.enabled", "ja")
     assert d.why == rules.check("firewall.enabled").why.ja
     check = next(c for c in mac_report["checks"] if c["id"] == "firewall.enabled")
-    assert d.fix == check["remedy"]["ja"]
+    assert d.fix.startswith(check["remedy"]["ja"]) and "お問い合わせ" in d.fix  # whom to call, always
     assert d.link == "x-apple.systempreferences:com.apple.Network-Settings.extension"
     assert d.link_label == "設定を開く(O)"
     zoom = model.detail(mac_report, rules, "zoom.updated", "en")
@@ -93,15 +93,19 @@ def test_detail_of_a_failing_row_has_why_fix_and_the_settings_link(mac_report, r
     assert ok.fix == "直す必要はありません。" and ok.link is None
 
 
-def test_consent_text_is_the_exact_explanation_plus_this_report(mac_report, rules):
+def test_consent_says_what_why_how_long_who_and_the_law_with_field_names_behind_details(mac_report, rules):
+    from envcheck.explain import plain
+    from envcheck.office import Office
+
     report = model.with_seeker(mac_report, "12345-00000678")
     for lang in ("ja", "en"):
-        body = model.consent_text(report, rules, lang)
-        assert explain(lang).rstrip("\n") in body
+        body, details = model.consent_text(report, rules, lang, Office(retention_days=90))
+        assert plain(lang, 90).rstrip("\n") in body and details == explain(lang)
         assert "12345-00000678" in body
-        for r in model.rows(report, rules, lang):
-            assert f"{r.result}  {r.title}: {r.summary}" in body
-    assert "求職番号: （入力なし）" in model.consent_text(mac_report, rules, "ja")
+        assert "report_id" not in body and "report_id" in details  # field names only behind 「詳しく」
+    body, _ = model.consent_text(report, rules, "ja")
+    for words in ("送る内容", "送らない内容", "第7条", "180日", "すべて記録", "職業安定法第5条の4", "第8条"):
+        assert words in body
 
 
 def test_with_seeker_does_not_touch_the_original(mac_report):
@@ -110,14 +114,27 @@ def test_with_seeker_does_not_touch_the_original(mac_report):
     assert model.with_seeker(mac_report, None) is mac_report
 
 
-def test_send_outcomes():
-    sent = model.send_outcome("ja", {"receipt_no": "R-42"})
+def test_send_outcomes_say_what_happens_next_in_japanese_without_english():
+    from envcheck.office import Office
+
+    office = Office(name="マザーズコーナー", phone="0144-00-0000", hours="平日 9:00〜17:00")
+    sent = model.send_outcome("ja", {"receipt_no": "R-42"}, verdict="pass", office=office)
     assert sent.kind == "sent" and sent.receipt == "R-42" and "受付番号: R-42" in sent.message
-    kept = model.send_outcome("ja", error=UploadError("cannot reach http://x (connection refused)"))
-    assert kept.kind == "kept" and "connection refused" in kept.message and "保管" in kept.help
-    refused = model.send_outcome("en", error=UploadError("the server refused the report (HTTP 422: stale)",
-                                                        permanent=True))
-    assert refused.kind == "refused" and "HTTP 422: stale" in refused.message
+    assert "予約できます" in sent.help
+    sent_fail = model.send_outcome("ja", {"receipt_no": "R-43"}, verdict="fail", office=office)
+    assert "まだ予約できません" in sent_fail.help
+    down = UploadError("cannot reach http://x (connection refused)", kind="network")
+    kept = model.send_outcome("ja", error=down, office=office)
+    assert kept.kind == "kept" and "受付サービス" in kept.message and "自動で送信" in kept.help
+    assert "インターネットではなく" in kept.help and "0144-00-0000" in kept.help
+    assert "connection" not in kept.message + kept.help
+    stale = UploadError("the server refused the report (HTTP 422: stale report)", permanent=True, kind="refused",
+                        status=422, code="stale")
+    refused = model.send_outcome("ja", error=stale, office=office)
+    assert refused.kind == "refused" and "時間がたちすぎた" in refused.help and "HTTP 422" in refused.help
+    assert "stale" not in refused.message + refused.help
+    other = model.send_outcome("ja", error=UploadError("x", permanent=True, kind="refused", status=413), office=office)
+    assert "大きすぎる" in other.help and "0144-00-0000" in other.help
 
 
 @pytest.mark.parametrize("link, platform, expected", [

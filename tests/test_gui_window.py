@@ -16,7 +16,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
 from snapshots import FIXTURES, snapshot_from_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,14 +139,14 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
 
     # 1. A bad number: the reason, in Japanese, as you type.
     w.type(app.seeker_entry, "123-45")
-    msg = app.seeker_message.cget("text")
+    msg = app.seeker_message.raw()
     assert msg.startswith("✖") and "5けた" in msg and str(app.seeker_message.cget("style")) == "Bad.TLabel"
     w.shot("01-seeker-number-wrong")
 
     # 2. A good number: shown normalised.
     app.seeker_entry.delete(0, "end")
     w.type(app.seeker_entry, "12345-678")
-    assert app.seeker_message.cget("text") == "✔ 12345-00000678 として送ります。"
+    assert app.seeker_message.raw() == "✔ 12345-00000678 として送信します。"
     w.shot("02-seeker-number-ok")
 
     # 3. Re-check with the keyboard (Alt+R): the progress bar shows while it runs, then the rows.
@@ -158,11 +157,12 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
     w.pump(0.2)
     assert app.run.report["seeker_no"] == "12345-00000678"
     assert not app.progress.winfo_ismapped()
-    items = app.tree.get_children()
+    items = [i for top in app.tree.get_children() for i in (top, *app.tree.get_children(top))]
+    items = [i for i in items if i != "passed"]  # the collapsed group of items without problems
     assert len(items) == len(app.run.report["checks"]) == 14
     results = [app.tree.set(i, "result") for i in items]
-    assert results[0] == "✖ 不合格" and all(r[0] in "✔✖!?-" for r in results)
-    assert app.verdict_label.cget("text").startswith("結果: ✖ 不合格")
+    assert results[0] == "✖ 対応が必要" and all(r[0] in "✔✖!?-" for r in results)
+    assert app.verdict_label.raw() == "結果: ✖ 対応が必要です" and "まず「" in app.next_label.raw()
     w.shot("03-results")
 
     # 4. Open a failing row with the keyboard: why, how to fix, and the settings button.
@@ -172,7 +172,7 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
     w.root.update()
     app.tree.event_generate("<Return>")
     w.pump(0.2)
-    shown = app.detail.contents()
+    shown = app.detail.contents().replace("\n", "")
     assert rules.check("firewall.enabled").why.ja in shown
     check = next(c for c in app.run.report["checks"] if c["id"] == "firewall.enabled")
     assert check["remedy"]["ja"] in shown and "なぜ必要か" in shown and "直し方" in shown
@@ -184,24 +184,27 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
 
     # 5. Save the signed report (the file dialog answered by the test).
     saved = tmp_path / "report.json"
-    monkeypatch.setattr("envcheck.gui.app.filedialog.asksaveasfilename", lambda **kw: str(saved))
+    monkeypatch.setattr("envcheck.gui.actions.filedialog.asksaveasfilename", lambda **kw: str(saved))
     app.save_button.invoke()
     from envcheck.signing import verify_report
 
     v = verify_report(json.loads(saved.read_text(encoding="utf-8")))
     assert v.seeker_no == "12345-00000678" and v.report_id == app.run.report["report_id"]
-    assert str(saved) in app.notice.cget("text")
+    assert str(saved) in app.notice.raw() and saved.with_suffix(".html").is_file()
 
     # 6. Send: the exact consent text first, nothing sent before consent.
-    from envcheck.explain import explain
+    from envcheck.explain import plain
     from envcheck.upload import Outbox
 
     app.send_button.invoke()
     w.pump(0.2)
     dialog = app.consent
     assert dialog is not None and dialog.winfo_ismapped()
-    body = dialog.text.get("1.0", "end-1c")
-    assert explain("ja").rstrip("\n") in body and "求職番号: 12345-00000678" in body and "✖ 不合格" in body
+    body = dialog.body
+    assert plain("ja").rstrip("\n") in body and "求職番号: 12345-00000678" in body and "✖ 対応が必要" in body
+    assert "report_id" not in dialog.text.get("1.0", "end-1c")  # field names only behind 「詳しく」
+    dialog.more_button.invoke()
+    assert "report_id" in dialog.text.get("1.0", "end-1c")
     assert not Outbox().waiting()
     w.shot("05-consent")
 
@@ -209,20 +212,20 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
     w.until(lambda: app.send_job is not None and app.send_job.finished, what="sending")
     w.pump(0.2)
     outcome = app.last_outcome
-    assert outcome.kind == "sent", app.notice.cget("text")
+    assert outcome.kind == "sent", app.notice.raw()
     [kept] = os.listdir(Outbox().receipts)
     with open(os.path.join(Outbox().receipts, kept), encoding="utf-8") as fh:
         receipt = json.load(fh)
     assert receipt["report_id"] == app.run.report["report_id"] and outcome.receipt == receipt["receipt_no"]
-    assert f"受付番号: {outcome.receipt}" in app.notice.cget("text")
+    assert f"受付番号: {outcome.receipt}" in app.notice.raw() and "まだ予約できません" in app.notice.raw()
     assert not Outbox().waiting()
     w.shot("06-sent-receipt")
 
     # 7. English, by the switch.
     app.lang_button.invoke()
     w.pump(0.2)
-    assert app.tree.set(app.tree.get_children()[0], "result") == "✖ FAIL"
-    assert "Receipt number" in app.notice.cget("text")
+    assert app.tree.set(app.tree.get_children()[0], "result") == "✖ Action needed"
+    assert "Receipt number" in app.notice.raw()
     w.shot("07-english")
 
 
@@ -231,6 +234,7 @@ def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, m
     w = window(replay=str(snapshot_file))
     app = w.app
     w.until(lambda: app.run is not None, what="the check")
+    w.type(app.seeker_entry, "12345-678")
     app.send_button.invoke()
     w.pump(0.1)
     app.consent.accept_button.invoke()
@@ -238,7 +242,7 @@ def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, m
     w.pump(0.1)
     from envcheck.upload import Outbox
 
-    assert app.last_outcome.kind == "kept" and "保管しました" in app.notice.cget("text")
+    assert app.last_outcome.kind == "kept" and "保管してあり" in app.notice.raw() and "インターネットではなく" in app.notice.raw()
     assert len(Outbox().waiting()) == 1
     w.shot("08-kept-for-later")
 
@@ -249,13 +253,14 @@ def test_refused_report_is_explained(window, snapshot_file, intake, monkeypatch)
     w = window(replay=str(snapshot_file), now=datetime(2026, 2, 20, tzinfo=timezone.utc))
     app = w.app
     w.until(lambda: app.run is not None, what="the check")
+    w.type(app.seeker_entry, "12345-678")
     app.send_button.invoke()
     w.pump(0.1)
     app.consent.accept_button.invoke()
     w.until(lambda: app.send_job.finished, timeout=30, what="the refused send")
     w.pump(0.1)
-    assert app.last_outcome.kind == "refused", app.notice.cget("text")
-    assert "受け付けられませんでした" in app.notice.cget("text")
+    assert app.last_outcome.kind == "refused", app.notice.raw()
+    assert "受け付けられませんでした" in app.notice.raw() and "HTTP 422" in app.notice.raw()
     w.shot("09-refused")
 
 
@@ -264,13 +269,14 @@ def test_declining_consent_sends_nothing(window, snapshot_file, monkeypatch):
     w = window(replay=str(snapshot_file))
     app = w.app
     w.until(lambda: app.run is not None, what="the check")
+    w.type(app.seeker_entry, "12345-678")
     app.send_button.invoke()
     w.pump(0.1)
     app.consent.event_generate("<Escape>")
     w.pump(0.1)
     from envcheck.upload import Outbox
 
-    assert app.consent is None and not Outbox().waiting() and app.notice.cget("text") == "送信しませんでした。"
+    assert app.consent is None and not Outbox().waiting() and app.notice.raw().startswith("送信しませんでした。")
 
 
 def test_window_keeps_painting_while_a_slow_check_runs(window, snapshot_file, monkeypatch):
@@ -310,22 +316,22 @@ def test_keyboard_order_and_accelerators(window, snapshot_file):
     app = w.app
     w.until(lambda: app.run is not None, what="the check")
     w.pump(0.2)
-    order, widget = [], app.seeker_entry
-    for _ in range(12):
+    order, widget = [], app.tree
+    for _ in range(14):
         order.append(widget)
         widget = widget.tk_focusNext()
-        if widget == app.seeker_entry:
+        if widget == app.tree:
             break
     names = [str(x) for x in order]
-    want = [app.seeker_entry, app.tree, app.detail.text, app.open_button, app.recheck_button, app.save_button,
-            app.send_button, app.lang_button]
+    want = [app.tree, app.open_button, app.detail.text, app.seeker_entry, app.send_button, app.recheck_button,
+            app.save_button, app.diagnose_button, app.lang_button]
     assert [n for n in names if n in {str(x) for x in want}] == [str(x) for x in want]
     # Enter activates a focused button, as Space does.
     app.lang_button.focus_force()
     w.root.update()
     app.lang_button.event_generate("<Return>")
     w.pump(0.1)
-    assert app.lang == "en" and app.root.title() == "Online counselling device check"
+    assert app.lang == "en" and app.root.title() == "Online job counselling: device check"
     app.root.event_generate("<Alt-l>")
     w.pump(0.1)
     assert app.lang == "ja"
@@ -353,7 +359,9 @@ def test_a_bad_snapshot_is_explained_not_a_crash(window, tmp_path):
     app = w.app
     w.until(lambda: app.job.finished, what="the failed check")
     w.pump(0.1)
-    assert "チェックできませんでした" in app.progress_label.cget("text") and "not JSON" in app.progress_label.cget("text")
+    assert "チェックできませんでした" in app.progress_label.raw() and "JSON" not in app.progress_label.raw()
+    app.lang_button.invoke()
+    assert "not JSON" in app.progress_label.raw()  # the technical detail, in the English window
     assert app.recheck_button.instate(["!disabled"]) and app.send_button.instate(["disabled"])
 
 
@@ -376,4 +384,157 @@ def test_a_report_kept_from_last_time_is_sent_when_the_window_opens(window, snap
     w.until(lambda: not Outbox().waiting() and w.app.notice_kind == "pass", timeout=30, what="the outbox")
     with open(os.path.join(Outbox().receipts, f"{report['report_id']}.json"), encoding="utf-8") as fh:
         receipt_no = json.load(fh)["receipt_no"]
-    assert receipt_no in w.app.notice.cget("text") and "前回送れなかった" in w.app.notice.cget("text")
+    assert receipt_no in w.app.notice.raw() and "前回送信できなかった" in w.app.notice.raw()
+
+
+def test_sending_needs_the_number_and_says_why(window, snapshot_file, monkeypatch):
+    monkeypatch.setenv("ENVCHECK_SERVER", "http://127.0.0.1:9")
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    w.until(lambda: app.run is not None, what="the check")
+    app.send_button.invoke()
+    w.pump(0.1)
+    assert app.consent is None and "求職番号が必要です" in app.notice.raw() and "予約" in app.notice.raw()
+    assert app.root.focus_get() == app.seeker_entry
+
+
+# Product names, units and codes a Japanese screen may show in Latin letters (ux-review U8).
+ALLOWED_LATIN = {"Windows", "Microsoft", "Defender", "Update", "macOS", "Mac", "Apple", "Zoom", "Workplace", "Wi-Fi",
+                 "Fi", "Wi", "OS", "PC", "Winny", "Share", "Finder", "XProtect", "Webカメラ", "Web", "USB", "LTS",
+                 "TCP", "UDP", "IP", "Pro", "Home", "Sequoia", "Chromium", "Chrome", "Edge", "Firefox", "Safari",
+                 "Linux", "Ubuntu", "Fedora", "ClamAV", "KB", "H2", "WPA", "WPA2", "WPA3", "WEP", "HTTP", "Application",
+                 "Firewall", "Google", "mini", "Brave", "Opera", "Vivaldi", "Personal", "Enterprise", "Transition"}
+
+
+def _widget_texts(widget):
+    import tkinter as tk
+    from tkinter import ttk
+
+    out = []
+    for option in ("text",):
+        try:
+            out.append(str(widget.cget(option)))
+        except tk.TclError:
+            pass
+    if isinstance(widget, tk.Text):
+        out.append(widget.get("1.0", "end-1c"))
+    if isinstance(widget, ttk.Treeview):
+        def walk(parent=""):
+            for iid in widget.get_children(parent):
+                out.extend(str(v) for v in widget.item(iid, "values"))
+                walk(iid)
+        walk()
+        out.extend(str(widget.heading(c, "text")) for c in widget["columns"])
+    for child in widget.winfo_children():
+        out.extend(_widget_texts(child))
+    return out
+
+
+def machine_names(report) -> set[str]:
+    """Words of the names this machine itself reports (camera models, antivirus products): product names."""
+    import re
+
+    found: set[str] = set()
+
+    def walk(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str) and re.search(r"name|model|product", key):
+            found.update(re.findall(r"[A-Za-z][A-Za-z0-9-]*", node))
+
+    walk([c.get("evidence") for c in report["checks"]])
+    return found
+
+
+def english_words(texts, allowed=frozenset()):
+    import re
+
+    words = set()
+    for t in texts:
+        # Addresses are not words: URLs, settings links, host names (zoom.us).
+        t = re.sub(r"https?://\S+|[a-z-]+:[\w.?=/-]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+\b", "", t)
+        words.update(w for w in re.findall(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*", t) if w not in ALLOWED_LATIN | allowed
+                     and not re.fullmatch(r"[A-Z]{1,3}\d*|\d+H2|H\d", w))
+    return words
+
+
+@pytest.mark.parametrize("fixture, platform", [("windows_11_23h2_firewall_all_profiles_off", "windows"),
+                                               ("macos15_7_4_sequoia", "darwin"),
+                                               ("windows_11_23h2_open_wifi", "windows")])
+def test_no_english_word_in_the_japanese_window_except_product_names(window, tmp_path, monkeypatch, fixture,
+                                                                    platform):
+    """Every widget's text in every state a seeker meets: results, each item, the consent with its details,
+    sending without a number, the service down."""
+    snap = tmp_path / "snap.json"
+    snap.write_text(json.dumps(snapshot_from_folder(FIXTURES / fixture, platform)), encoding="utf-8")
+    monkeypatch.setenv("ENVCHECK_SERVER", f"http://127.0.0.1:{free_port()}")
+    w = window(replay=str(snap))
+    app = w.app
+    w.until(lambda: app.run is not None, what="the check")
+    seen = []
+    for c in app.run.report["checks"]:
+        app.tree.selection_set(c["id"])
+        w.update()
+        seen += _widget_texts(app.root)
+    app.tree.selection_set("passed")
+    w.update()
+    seen += _widget_texts(app.root)
+    app.send_button.invoke()  # no number yet
+    w.update()
+    seen += _widget_texts(app.root)
+    w.type(app.seeker_entry, "12345-678")
+    app.send_button.invoke()
+    w.pump(0.1)
+    seen += _widget_texts(app.consent)
+    app.consent.more_button.invoke()  # the field names behind 「詳しく」 are the one technical part
+    app.consent.accept_button.invoke()
+    w.until(lambda: app.send_job.finished, timeout=30, what="the failed send")
+    w.pump(0.1)
+    seen += _widget_texts(app.root)
+    # "English (L)": the switch names its language in that language.
+    seen = [t for t in seen if t != app.lang_button.cget("text")]
+    left = english_words(seen, machine_names(app.run.report))
+    assert left == set(), " ".join(sorted(left))
+
+
+def test_diagnose_button_runs_off_the_ui_thread_and_attaches_the_diagnostics(window, snapshot_file, monkeypatch):
+    """「接続を診断」 instead of a command: the real diagnostics (loopback targets only) go into the report."""
+    import dataclasses
+    import socket
+
+    from envcheck.diagnose import load_config, run_diagnose
+    from envcheck.diagnose.config import Target
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    closed = s.getsockname()[1]
+    s.close()
+    base = load_config()
+    target = Target(name="zoom", host="127.0.0.1", tcp=(closed,))
+    cfg = dataclasses.replace(base, targets=(target,), intake_url="",
+                              captive_url=f"http://127.0.0.1:{closed}/generate_204",
+                              limits={**base.limits, "bound_ms": 3000})
+    assert all(t.host == "127.0.0.1" for t in cfg.targets)
+    calls = []
+
+    def loopback_only(rules_dir=None, server_url=None):
+        calls.append(rules_dir)
+        return run_diagnose(cfg)
+
+    monkeypatch.setattr("envcheck.diagnose.probe_value", loopback_only)
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    w.until(lambda: app.run is not None, what="the check")
+    before = app.run.report.get("diagnostics")
+    app.diagnose_button.invoke()
+    assert app.diagnose_button.instate(["disabled"]) and "診断しています" in app.notice.raw()
+    w.until(lambda: app.diag_job.finished, timeout=60, what="the diagnosis")
+    w.pump(0.1)
+    assert calls and app.run.report["diagnostics"] != before and app.run.report["diagnostics"]["ran"] is True
+    assert "報告書に添付しました" in app.notice.raw() and app.diagnose_button.instate(["!disabled"])
+    assert f"ポート{closed}がブロックされています" in app.notice.raw()  # the first problem, in Japanese
+    w.shot("10-diagnosed")

@@ -11,6 +11,34 @@ class WindowUnavailable(EnvcheckError):
     """No window can be opened here (no display, or no Tk)."""
 
 
+def dpi_aware(platform: str | None = None) -> str:
+    """Declare per-monitor DPI awareness on Windows before the first window, so that a 150 % laptop
+    gets sharp text laid out by Tk's own scaling instead of a bitmap-stretched window.
+
+    The manifest in build.spec says the same for the one-file build; this call covers `envcheck gui`
+    from Python. Returns what was set ("per-monitor-v2", "per-monitor", "system", or "" elsewhere)."""
+    import sys
+
+    if not (platform or sys.platform).startswith("win"):
+        return ""
+    import ctypes
+
+    try:  # Windows 10 1703+: DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2 = -4
+        if ctypes.windll.user32.SetProcessDpiAwarenessContext(ctypes.c_void_p(-4)):  # type: ignore[attr-defined]
+            return "per-monitor-v2"
+    except (AttributeError, OSError):
+        pass
+    try:  # Windows 8.1+: PROCESS_PER_MONITOR_DPI_AWARE = 2 (S_OK = 0)
+        if ctypes.windll.shcore.SetProcessDpiAwareness(2) == 0:  # type: ignore[attr-defined]
+            return "per-monitor"
+    except (AttributeError, OSError):
+        pass
+    try:
+        return "system" if ctypes.windll.user32.SetProcessDPIAware() else ""  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return ""
+
+
 def run(lang: str = "ja", replay: str | None = None, now: datetime | None = None,
         rules_dir: str | None = None) -> int:
     """Open the window (Japanese first, English by its button), check at once, return 0 when closed."""
@@ -20,6 +48,7 @@ def run(lang: str = "ja", replay: str | None = None, now: datetime | None = None
         raise WindowUnavailable(f"this Python has no Tk ({exc}); use `envcheck check`") from None
     from envcheck.gui.app import App
 
+    dpi_aware()
     try:
         root = tk.Tk(className="envcheck")
     except tk.TclError as exc:  # no display (e.g. an SSH session)

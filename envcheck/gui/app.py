@@ -6,21 +6,21 @@ envcheck/gui/model.py. The report is made only by envcheck.pipeline.run_check.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import tkinter as tk
 from datetime import datetime
-from tkinter import filedialog, ttk
+from tkinter import ttk
 
 from envcheck.gui import fonts as fonts_mod
 from envcheck.gui import model, work
-from envcheck.gui.detail import DetailPane
+from envcheck.gui.actions import Actions
+from envcheck.gui.detail import DetailPane, WrappedLabel
 from envcheck.gui.dialogs import ConsentDialog, _underline
 from envcheck.gui.jobs import Job
 
 
-class App:
+class App(Actions):
     def __init__(self, root: tk.Tk, lang: str = "ja", replay: str | None = None, now: datetime | None = None,
                  rules_dir: str | None = None, autostart: bool = True):
         self.root, self.lang = root, lang if lang in model.LANGS else "ja"
@@ -31,81 +31,89 @@ class App:
         self.send_job: Job | None = None
         self.consent: ConsentDialog | None = None
         self.notice_kind = None
+        self.diag_job: Job | None = None
+        self.check_error_reason = ""
+        self.last_outcome = None
+        from envcheck.office import load_office
+
+        self.office = load_office()
         self.trace = os.environ.get("ENVCHECK_GUI_TRACE")  # bench: timestamps of the window and the report
         self.fonts = fonts_mod.setup(root)
+        if self.trace:  # before the layout: sizing the columns from the fonts maps the window already
+            self.root.bind("<Map>", lambda e: e.widget is self.root and self._mark("window"), add="+")
         self._build()
         self.apply_lang()
-        if self.trace:
-            self.root.bind("<Map>", lambda e: e.widget is self.root and self._mark("window"), add="+")
         if autostart:
             self.root.after(10, self.start_check)
             self.root.after(200, self.flush_outbox)
 
     # --- layout ---------------------------------------------------------------------------
+    # Every size comes from font metrics (em, line), so 150 % and 200 % scaling keep the proportions;
+    # the list (left) and the selected item's fix (right) sit side by side so that the fix has the full
+    # height; notices live in the send area, never over the fix (ux-review U3, U4).
     def _build(self) -> None:
         root = self.root
-        # 1040x800, smaller on small screens (1366x768 laptops): the panes scroll.
-        root.geometry(f"{min(1040, root.winfo_screenwidth() - 40)}x{min(800, root.winfo_screenheight() - 80)}")
-        root.minsize(820, 600)
+        f = self.fonts
+        em = max(8, f["bold"].measure("あ"))
+        line = f["bold"].metrics("linespace")
+        self.em = em
+        sw, sh = root.winfo_screenwidth(), root.winfo_screenheight()
+        width = min(sw - 2 * em, 80 * em)
+        height = min(sh - 5 * line, 52 * line)
+        root.geometry(f"{width}x{height}")
+        root.minsize(min(width, 44 * em), min(height, 26 * line))
         root.columnconfigure(0, weight=1)
-        root.rowconfigure(3, weight=1)
+        root.rowconfigure(2, weight=1)
+        pad = em  # one em of margin
         style = ttk.Style(root)
         if "clam" in style.theme_names() and os.name != "nt" and root.tk.call("tk", "windowingsystem") == "x11":
             style.theme_use("clam")
-        line = self.fonts["bold"].metrics("linespace")
-        style.configure("Treeview", rowheight=line + 10)
-        style.configure("Treeview.Heading", font=self.fonts["heading"])
-        style.configure("Title.TLabel", font=self.fonts["title"])
-        style.configure("Heading.TLabel", font=self.fonts["bold"])
+        style.configure("Treeview", rowheight=line + em // 2)
+        style.configure("Treeview.Heading", font=f["heading"])
+        style.configure("Title.TLabel", font=f["title"])
+        style.configure("Heading.TLabel", font=f["bold"])
         style.configure("Bad.TLabel", foreground=model.COLOURS["fail"][1])
         style.configure("Good.TLabel", foreground=model.COLOURS["pass"][1])
         style.configure("Hint.TLabel", foreground="#444444")
+        style.configure("Send.TButton", font=f["bold"], padding=(em, em // 3))
+        style.configure("Default.Send.TButton", font=f["bold"], padding=(em, em // 3), foreground="#ffffff",
+                        background="#14532d")
+        style.map("Default.Send.TButton", background=[("active", "#1d6b3c"), ("disabled", "#9aa5a0")])
+        style.configure("Send.TLabelframe.Label", font=f["bold"])
         for status, (bg, fg) in model.COLOURS.items():
-            style.configure(f"{status}.Verdict.TLabel", background=bg, foreground=fg, font=self.fonts["verdict"],
-                            padding=(12, 8))
-            style.configure(f"{status}.Notice.TLabel", background=bg, foreground=fg, padding=(12, 6))
+            style.configure(f"{status}.Verdict.TLabel", background=bg, foreground=fg, font=f["verdict"],
+                            padding=(em * 3 // 4, em // 2))
+            style.configure(f"{status}.Next.TLabel", background=bg, foreground=fg, padding=(em * 3 // 4, 0, em * 3 // 4,
+                                                                                            em // 2))
+            style.configure(f"{status}.Notice.TLabel", background=bg, foreground=fg, padding=(em * 3 // 4, em // 3))
 
-        header = ttk.Frame(root, padding=(16, 12, 16, 4))
+        header = ttk.Frame(root, padding=(pad, em * 3 // 4, pad, em // 4))
         header.grid(row=0, column=0, sticky="ew")
         header.columnconfigure(0, weight=1)
         self.title_label = ttk.Label(header, style="Title.TLabel")
         self.title_label.grid(row=0, column=0, sticky="w")
-        self.intro_label = ttk.Label(header)
-        self.intro_label.grid(row=1, column=0, columnspan=2, sticky="w", pady=(2, 0))
+        self.intro_label = WrappedLabel(header)
+        self.intro_label.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(2, 0))
         self.header = header
 
-        seeker = ttk.Frame(root, padding=(16, 6))
-        seeker.grid(row=1, column=0, sticky="ew")
-        seeker.columnconfigure(2, weight=1)
-        self.seeker_label = ttk.Label(seeker, style="Heading.TLabel")
-        self.seeker_label.grid(row=0, column=0, sticky="w", padx=(0, 10))
-        self.seeker_var = tk.StringVar(root)
-        self.seeker_entry = ttk.Entry(seeker, textvariable=self.seeker_var, width=22, font="TkTextFont")
-        self.seeker_entry.grid(row=0, column=1, sticky="w")
-        self.seeker_message = ttk.Label(seeker, style="Hint.TLabel")
-        self.seeker_message.grid(row=0, column=2, sticky="w", padx=(12, 0))
-        self.seeker_var.trace_add("write", lambda *a: self._seeker_changed())
-
-        status = ttk.Frame(root, padding=(16, 4))
-        status.grid(row=2, column=0, sticky="ew")
+        status = ttk.Frame(root, padding=(pad, em // 4))
+        status.grid(row=1, column=0, sticky="ew")
         status.columnconfigure(0, weight=1)
-        self.verdict_label = ttk.Label(status, style="skipped.Verdict.TLabel", anchor="w")
+        self.verdict_label = WrappedLabel(status, font=f["verdict"], style="skipped.Verdict.TLabel", anchor="w")
         self.verdict_label.grid(row=0, column=0, sticky="ew")
+        self.next_label = WrappedLabel(status, style="skipped.Next.TLabel", anchor="w", justify="left")
+        self.next_label.grid(row=1, column=0, sticky="ew")
         self.progress = ttk.Progressbar(status, mode="determinate", maximum=1)
-        self.progress.grid(row=1, column=0, sticky="ew", pady=(6, 0))
-        self.progress_label = ttk.Label(status)
-        self.progress_label.grid(row=2, column=0, sticky="w")
+        self.progress.grid(row=2, column=0, sticky="ew", pady=(em // 3, 0))
+        self.progress_label = WrappedLabel(status)
+        self.progress_label.grid(row=3, column=0, sticky="ew")
 
-        body = ttk.Panedwindow(root, orient="vertical")
-        body.grid(row=3, column=0, sticky="nsew", padx=16, pady=4)
+        body = ttk.Panedwindow(root, orient="horizontal")
+        body.grid(row=2, column=0, sticky="nsew", padx=pad, pady=em // 4)
         table = ttk.Frame(body)
         table.columnconfigure(0, weight=1)
         table.rowconfigure(0, weight=1)
-        self.tree = ttk.Treeview(table, columns=("result", "item", "summary"), show="headings",
-                                 selectmode="browse", height=5)
-        self.tree.column("result", width=110, stretch=False, anchor="w")
-        self.tree.column("item", width=300, stretch=False, anchor="w")
-        self.tree.column("summary", width=600, stretch=True, anchor="w")
+        self.tree = ttk.Treeview(table, columns=("result", "item"), show="headings", selectmode="browse", height=4)
         for status_name, (bg, fg) in model.COLOURS.items():
             self.tree.tag_configure(status_name, background=bg, foreground=fg)
         scroll = ttk.Scrollbar(table, orient="vertical", command=self.tree.yview)
@@ -117,32 +125,50 @@ class App:
         self.tree.bind("<KP_Enter>", lambda e: self.open_row())
         self.tree.bind("<space>", lambda e: self.open_row())
         self.tree.bind("<Double-1>", lambda e: self.open_row())
-        body.add(table, weight=1)
-
-        self.detail = DetailPane(body, self.fonts, on_open=self.open_link)
-        self.open_button = self.detail.open_button
-        body.add(self.detail, weight=2)
-
-        self.notice = ttk.Label(root, style="skipped.Notice.TLabel", anchor="w", justify="left")
-        self.notice.grid(row=4, column=0, sticky="ew", padx=16)
+        # Notices (sent, kept, refused, diagnosis) sit under the list, which has room to spare: they never
+        # take height from the fix on the right (ux-review U3: the fix vanished once a notice appeared).
+        self.notice = WrappedLabel(table, style="skipped.Notice.TLabel", anchor="nw", justify="left")
+        self.notice.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(em // 3, 0))
         self.notice.grid_remove()
+        body.add(table, weight=0)
 
-        actions = ttk.Frame(root, padding=(16, 8, 16, 14))
-        actions.grid(row=5, column=0, sticky="ew")
-        actions.columnconfigure(3, weight=1)
+        self.detail = DetailPane(body, f, on_open=self.open_link)
+        self.open_button = self.detail.open_button
+        body.add(self.detail, weight=1)
+        self.body = body
+        self._size_columns()
+
+        send = ttk.Labelframe(root, padding=(em * 3 // 4, em // 4, em * 3 // 4, em // 2), style="Send.TLabelframe")
+        send.grid(row=3, column=0, sticky="ew", padx=pad, pady=(em // 4, 0))
+        send.columnconfigure(2, weight=1)
+        self.send_frame = send
+        self.seeker_label = ttk.Label(send, style="Heading.TLabel")
+        self.seeker_label.grid(row=0, column=0, sticky="w", padx=(0, em // 2))
+        self.seeker_var = tk.StringVar(root)
+        self.seeker_entry = ttk.Entry(send, textvariable=self.seeker_var, width=17, font="TkTextFont")
+        self.seeker_entry.grid(row=0, column=1, sticky="w")
+        self.send_button = ttk.Button(send, command=self.send, style="Send.TButton")
+        self.send_button.grid(row=0, column=3, sticky="e", padx=(em, 0))
+        self.seeker_message = WrappedLabel(send, style="Hint.TLabel")
+        self.seeker_message.grid(row=1, column=0, columnspan=4, sticky="ew", pady=(em // 4, 0))
+        self.seeker_var.trace_add("write", lambda *a: self._seeker_changed())
+
+        actions = ttk.Frame(root, padding=(pad, em // 2, pad, em * 3 // 4))
+        actions.grid(row=4, column=0, sticky="ew")
         self.recheck_button = ttk.Button(actions, command=self.start_check)
         self.save_button = ttk.Button(actions, command=self.save)
-        self.send_button = ttk.Button(actions, command=self.send)
-        self.recheck_button.grid(row=0, column=0, padx=(0, 8))
-        self.save_button.grid(row=0, column=1, padx=(0, 8))
-        self.send_button.grid(row=0, column=2)
+        self.diagnose_button = ttk.Button(actions, command=self.diagnose)
+        self.recheck_button.grid(row=0, column=0, padx=(0, em // 2))
+        self.save_button.grid(row=0, column=1, padx=(0, em // 2))
+        self.diagnose_button.grid(row=0, column=2)
         # Created last so that Tab reaches it last; placed in the header.
         self.lang_button = ttk.Button(root, command=self.toggle_lang)
         self.lang_button.grid(in_=header, row=0, column=1, sticky="e")
 
         root.bind_class("TButton", "<Return>", lambda e: e.widget.invoke())
         root.bind_class("TButton", "<KP_Enter>", lambda e: e.widget.invoke())
-        keys = {"r": self.start_check, "s": self.save, "u": self.send, "o": self.open_link, "l": self.toggle_lang}
+        keys = {"r": self.start_check, "s": self.save, "u": self.send, "o": self.open_link, "l": self.toggle_lang,
+                "d": self.diagnose}
         for letter, action in keys.items():
             for seq in (f"<Alt-{letter}>", f"<Alt-{letter.upper()}>"):
                 root.bind(seq, lambda e, a=action: self._if_enabled(a))
@@ -151,15 +177,42 @@ class App:
         root.bind("<Control-s>", lambda e: self._if_enabled(self.save))
         self.seeker_entry.focus_set()
 
+    def _size_columns(self) -> None:
+        """Column widths from the font: the widest status word and the widest item title, both languages."""
+        from tkinter import font as tkfont
+
+        font = tkfont.nametofont("TkDefaultFont")
+        em = self.em
+        words = [model.status_label(s, lang) for s in model.STATUS_ORDER for lang in model.LANGS]
+        words += [model.text(lang, "col_result") for lang in model.LANGS]
+        self.tree.column("result", width=max(font.measure(w) for w in words) + em, stretch=False, anchor="w")
+        titles = [model.text(lang, "passed_group", n=14) for lang in model.LANGS]
+        if self.rules is not None:
+            titles += [self.rules.check(c).title.get(self.lang) for c in self._check_ids()]
+        widest = max(font.measure(t) for t in titles) + em
+        item = min(widest, 24 * em)
+        self.tree.column("item", width=item, stretch=True, anchor="w")
+        result = int(self.tree.column("result", "width"))
+        # The list is as wide as its words (never wider than 40 % of the window); the fix gets the rest.
+        self.root.update_idletasks()
+        total = min(result + item + 2 * em, int(self.body.winfo_width() * 0.4))
+        try:
+            self.body.sashpos(0, total)
+        except tk.TclError:
+            pass
+
+    def _check_ids(self) -> list[str]:
+        return [c["id"] for c in self.run.report["checks"]] if self.run else []
+
     def _if_enabled(self, action) -> str:
         button = {self.start_check: self.recheck_button, self.save: self.save_button, self.send: self.send_button,
-                  self.open_link: self.open_button}.get(action)
+                  self.open_link: self.open_button, self.diagnose: self.diagnose_button}.get(action)
         if self.consent is None and (button is None or button.instate(["!disabled"])):
             action()
         return "break"
 
-    def _rewrap(self, event=None) -> None:
-        self.notice.configure(wraplength=max(300, self.root.winfo_width() - 60))
+    def t(self, key: str, **values) -> str:
+        return model.text(self.lang, key, self.office, **values)
 
     # --- language -------------------------------------------------------------------------
     def toggle_lang(self) -> None:
@@ -167,20 +220,25 @@ class App:
         self.apply_lang()
 
     def apply_lang(self) -> None:
-        t = lambda key, **kw: model.text(self.lang, key, **kw)  # noqa: E731
+        t = self.t
         self.root.title(t("title"))
         self.title_label.configure(text=t("title"))
-        self.intro_label.configure(text=t("intro"))
+        self.intro_label.set(t("intro"))
         self.seeker_label.configure(text=t("seeker_label"))
+        self.send_frame.configure(text=t("send_heading"))
         for button, key in ((self.recheck_button, "recheck"), (self.save_button, "save"),
-                            (self.send_button, "send")):
+                            (self.send_button, "send"), (self.diagnose_button, "diagnose")):
             label = t(key)
             button.configure(text=label, underline=_underline(label))
         self.lang_button.configure(text=f"{t('lang_button')} (L)", underline=len(t("lang_button")) + 2)
-        for col in ("result", "item", "summary"):
+        for col in ("result", "item"):
             self.tree.heading(col, text=t(f"col_{col}"))
         self._seeker_changed()
+        if self.run is not None:
+            self._size_columns()
         self._show_run()
+        if self.run is None and self.check_error_reason:
+            self._show_check_error()
         if self.notice_kind and getattr(self, "_notice_source", None):
             self._notice_source()
 
@@ -191,18 +249,19 @@ class App:
     def _seeker_changed(self) -> None:
         state = self.seeker_state()
         style = "Hint.TLabel" if state.value is None and state.ok else "Good.TLabel" if state.ok else "Bad.TLabel"
-        self.seeker_message.configure(text=state.message, style=style)
+        self.seeker_message.configure(style=style)
+        self.seeker_message.set(state.message)
 
     # --- checking ---------------------------------------------------------------------------
     def start_check(self) -> None:
         if self.job is not None and not self.job.finished:
             return
-        self.recheck_button.state(["disabled"])
-        self.save_button.state(["disabled"])
-        self.send_button.state(["disabled"])
+        for button in (self.recheck_button, self.save_button, self.send_button, self.diagnose_button):
+            button.state(["disabled"])
         self.progress.configure(value=0, maximum=1)
         self.progress.grid()
-        self.progress_label.configure(text=model.text(self.lang, "starting"))
+        self.progress_label.grid()
+        self.progress_label.set(self.t("starting"))
         self._progress = (0, 0)
         replay, now, rules_dir = self.replay, self.now, self.rules_dir
         seeker = self.seeker_state().value
@@ -214,13 +273,15 @@ class App:
         done, total = (done, n) if kind == "total" else (n, total)
         self._progress = (done, total)
         self.progress.configure(maximum=max(total, done, 1), value=done)
-        self.progress_label.configure(text=model.text(self.lang, "running", done=done, total=max(total, done)))
+        self.progress_label.set(self.t("running", done=done, total=max(total, done)))
 
     def _on_checked(self, result) -> None:
         self.rules, self.run = result
         self.progress.grid_remove()
-        for button in (self.recheck_button, self.save_button, self.send_button):
+        self.progress_label.grid_remove()
+        for button in (self.recheck_button, self.save_button, self.send_button, self.diagnose_button):
             button.state(["!disabled"])
+        self._size_columns()
         self._show_run(select_first=True)
         self._mark("report")
 
@@ -228,7 +289,14 @@ class App:
         self.progress.grid_remove()
         self.recheck_button.state(["!disabled"])
         reason = exc.diagnostics() if hasattr(exc, "diagnostics") else f"{type(exc).__name__}: {exc}"
-        self.progress_label.configure(text=model.text(self.lang, "check_error", reason=reason))
+        self.check_error_reason = reason  # English detail: kept for support, shown in the English window
+        self._show_check_error()
+
+    def _show_check_error(self) -> None:
+        text = self.t("check_error", reason=self.check_error_reason)
+        if self.lang == "ja":  # no English in the Japanese window: the detail is in the English one
+            text = text[:text.rindex("（詳細")]
+        self.progress_label.set(text)
 
     def _show_run(self, select_first: bool = False) -> None:
         if self.run is None:
@@ -236,25 +304,46 @@ class App:
         report = self.run.report
         selected = self.tree.selection()
         self.tree.delete(*self.tree.get_children())
-        for row in model.rows(report, self.rules, self.lang):
-            self.tree.insert("", "end", iid=row.id, values=(row.result, row.title, row.summary), tags=(row.status,))
-        head, help_text = model.verdict_line(report, self.lang)
-        self.verdict_label.configure(text=f"{head}　{help_text}", style=f"{report['verdict']}.Verdict.TLabel")
-        done = model.text(self.lang, "done")
-        if self.run.rules_stale:
-            done += "\n" + model.text(self.lang, "stale", as_of=report["checker"]["rules_as_of"])
-        self.progress_label.configure(text=done)
-        target = selected[0] if selected and not select_first else self.tree.get_children()[0]
+        rows = model.rows(report, self.rules, self.lang)
+        problems = [r for r in rows if r.status in model.PROBLEMS]
+        for row in problems:
+            self.tree.insert("", "end", iid=row.id, values=(row.result, row.title), tags=(row.status,))
+        passed = [r for r in rows if r.status not in model.PROBLEMS]
+        if passed:  # collapsed: the list shows what needs doing (ux-review §5, PC Health Check)
+            self.tree.insert("", "end", iid=model.PASSED_GROUP, open=False, tags=("pass",),
+                             values=(model.status_label("pass", self.lang),
+                                     "▸ " + self.t("passed_group", n=len(passed))))
+            for row in passed:
+                self.tree.insert(model.PASSED_GROUP, "end", iid=row.id, values=(row.result, row.title),
+                                 tags=(row.status,))
+        head, next_step = model.verdict_line(report, self.lang, self.rules)
+        v = report["verdict"]
+        self.verdict_label.configure(style=f"{v}.Verdict.TLabel")
+        self.verdict_label.set(head)
+        self.next_label.configure(style=f"{v}.Next.TLabel")
+        self.next_label.set(next_step)
+        # 「ハローワークへ送信」 is the default action once the result passes (ux-review U27).
+        self.send_button.configure(style="Default.Send.TButton" if v == "pass" else "Send.TButton")
+        if selected and not select_first and self.tree.exists(selected[0]):
+            target = selected[0]
+        else:
+            target = self.tree.get_children()[0]
         self.tree.selection_set(target)
         self.tree.focus(target)
         self.tree.see(target)
         self.show_detail()
+        if select_first:
+            (self.seeker_entry if v == "pass" else self.tree).focus_set()
 
     def show_detail(self) -> None:
         sel = self.tree.selection()
         if not sel or self.run is None:
             return
-        self.detail.show(model.detail(self.run.report, self.rules, sel[0], self.lang), self.lang)
+        if sel[0] == model.PASSED_GROUP and not self.tree.item(sel[0], "open"):
+            self.tree.item(sel[0], open=True)
+            label = self.tree.set(sel[0], "item")
+            self.tree.set(sel[0], "item", "▾" + label[1:])
+        self.detail.show(model.detail(self.run.report, self.rules, sel[0], self.lang, self.office), self.lang)
 
     def open_row(self) -> str:
         """Enter on a row: go to its settings button (or stay when there is nothing to open)."""
@@ -267,98 +356,6 @@ class App:
         d = self.detail.current
         if d and d.link:
             work.open_link(d.link)
-
-    # --- saving and sending -------------------------------------------------------------------
-    def report_to_sign(self) -> dict | None:
-        state = self.seeker_state()
-        if not state.ok:
-            self.show_notice("fail", model.text(self.lang, "seeker_fix_first", reason=state.message.lstrip("✖ ")))
-            self.seeker_entry.focus_set()
-            return None
-        return model.with_seeker(self.run.report, state.value)
-
-    def save(self, path: str | None = None) -> None:
-        if self.run is None:
-            return
-        report = self.report_to_sign()
-        if report is None:
-            return
-        path = path or filedialog.asksaveasfilename(
-            parent=self.root, title=model.text(self.lang, "save_title"), initialfile=model.default_filename(report),
-            defaultextension=".json", filetypes=[("JSON", "*.json")])
-        if not path:
-            return
-        try:
-            from envcheck.files import write_atomic
-
-            signed = work.sign(report)
-            write_atomic(path, (json.dumps(signed, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        except Exception as exc:  # noqa: BLE001 - shown to the person, who can pick another folder
-            reason = exc.diagnostics() if hasattr(exc, "diagnostics") else getattr(exc, "strerror", None) or str(exc)
-            self.show_notice("fail", model.text(self.lang, "save_error", reason=reason))
-            return
-        self.show_notice("pass", model.text(self.lang, "saved", path=path))
-
-    def send(self) -> None:
-        if self.run is None or self.consent is not None or (self.send_job and not self.send_job.finished):
-            return
-        report = self.report_to_sign()
-        if report is None:
-            return
-        from envcheck.upload import UploadError, find_config
-
-        try:
-            config = find_config()
-        except UploadError as exc:
-            self.show_notice("fail", exc.diagnostics())
-            return
-        if config is None:
-            self.show_notice("unknown", model.text(self.lang, "no_server"))
-            return
-        body = model.consent_text(report, self.rules, self.lang)
-        self.consent = ConsentDialog(self.root, self.lang, body, on_accept=lambda: self._consented(report, config),
-                                     on_cancel=self._not_consented, fonts=self.fonts)
-
-    def _not_consented(self) -> None:
-        self.consent = None
-        self.show_notice("skipped", model.text(self.lang, "not_sent"))
-        self.send_button.focus_set()
-
-    def _consented(self, report: dict, config) -> None:
-        self.consent = None
-        self.send_button.state(["disabled"])
-        self.show_notice("skipped", model.text(self.lang, "sending"))
-        self.send_job = Job(self.root, lambda post: work.deliver(report, config), on_done=self._on_sent,
-                            on_error=lambda exc: self._on_sent((None, exc)))
-
-    def _on_sent(self, result) -> None:
-        receipt, error = result
-        self.send_button.state(["!disabled"])
-        self.send_button.focus_set()
-        render = lambda: model.send_outcome(self.lang, receipt, error)  # noqa: E731
-        outcome = render()
-        self.last_outcome = outcome
-        kind = {"sent": "pass", "kept": "warn", "refused": "fail"}[outcome.kind]
-
-        def show():
-            o = render()
-            self.show_notice(kind, f"{o.message}\n{o.help}", source=show)
-        show()
-
-    def show_notice(self, kind: str, message: str, source=None) -> None:
-        self.notice_kind = kind
-        self._notice_source = source
-        self.notice.configure(text=message, style=f"{kind}.Notice.TLabel")
-        self.notice.grid()
-        self._rewrap()
-
-    def flush_outbox(self) -> None:
-        """Reports kept after a failed send go out when the app opens again (consent was given then)."""
-        def done(receipts):
-            if receipts and self.notice_kind is None:
-                self.show_notice("pass", model.text(self.lang, "outbox_sent", receipts=", ".join(receipts)))
-
-        Job(self.root, work.flush_outbox, on_done=done, on_error=lambda exc: None)
 
     def _mark(self, what: str) -> None:
         if self.trace:

@@ -7,15 +7,17 @@ repainting and tests can drive it with events.
 from __future__ import annotations
 
 import tkinter as tk
+from tkinter import font as tkfont
 from tkinter import ttk
 from typing import Callable
 
 from envcheck.gui import model
+from envcheck.gui.wrap import measurer, wrap
 
 
 class ConsentDialog(tk.Toplevel):
     def __init__(self, parent, lang: str, body: str, on_accept: Callable[[], None],
-                 on_cancel: Callable[[], None], fonts: dict):
+                 on_cancel: Callable[[], None], fonts: dict, details: str = ""):
         super().__init__(parent)
         self.lang = lang
         self._on_accept, self._on_cancel = on_accept, on_cancel
@@ -30,10 +32,15 @@ class ConsentDialog(tk.Toplevel):
         frame.grid(row=0, column=0, sticky="nsew")
         frame.columnconfigure(0, weight=1)
         frame.rowconfigure(0, weight=1)
-        self.text = tk.Text(frame, wrap="char" if lang == "ja" else "word", width=80, height=24, relief="solid", borderwidth=1,
+        em = fonts["bold"].measure("あ")
+        self.minsize(min(40 * em, parent.winfo_screenwidth() - 40), min(24 * em, parent.winfo_screenheight() - 80))
+        self.text = tk.Text(frame, wrap="none", width=60, height=20, relief="solid", borderwidth=1,
                             font="TkTextFont", padx=8, pady=6, takefocus=True)
-        self.text.insert("1.0", body)
-        self.text.configure(state="disabled")
+        self.body, self.details, self.showing_details = body, details, False
+        self._measure = measurer(tkfont.nametofont("TkTextFont"))
+        self._width = 0
+        self.text.bind("<Configure>", self._resized, add="+")
+        self._fill()
         scroll = ttk.Scrollbar(frame, orient="vertical", command=self.text.yview)
         self.text.configure(yscrollcommand=scroll.set)
         self.text.grid(row=0, column=0, sticky="nsew")
@@ -48,8 +55,11 @@ class ConsentDialog(tk.Toplevel):
                                         underline=_underline(model.text(lang, "consent_yes")))
         self.cancel_button = ttk.Button(buttons, text=model.text(lang, "consent_no"), command=self.cancel,
                                         underline=_underline(model.text(lang, "consent_no")))
-        self.accept_button.grid(row=0, column=0, padx=(0, 8))
-        self.cancel_button.grid(row=0, column=1)
+        self.more_button = ttk.Button(buttons, command=self.toggle_details)
+        self.more_button.grid(row=0, column=0, padx=(0, 24))
+        self.accept_button.grid(row=0, column=1, padx=(0, 8))
+        self.cancel_button.grid(row=0, column=2)
+        self._label_more()
 
         self.protocol("WM_DELETE_WINDOW", self.cancel)
         self.bind("<Escape>", lambda e: self.cancel())
@@ -57,11 +67,40 @@ class ConsentDialog(tk.Toplevel):
             self.bind(key, lambda e: self.accept())
         for key in ("<Alt-c>", "<Alt-C>"):
             self.bind(key, lambda e: self.cancel())
+        for key in ("<Alt-m>", "<Alt-M>"):
+            self.bind(key, lambda e: self.toggle_details())
         self.text.focus_set()
         try:
             self.grab_set()  # modal for the mouse and keyboard, without a nested event loop
         except tk.TclError:  # not viewable yet on some window managers
             self.after(50, self._grab_later)
+
+    def _resized(self, event) -> None:
+        if event.width != self._width:
+            self._width = event.width
+            self._fill()
+
+    def _fill(self) -> None:
+        """The plain text (wrapped with 禁則, Latin words whole); the field names only behind 「詳しく」."""
+        text = self.body + ("\n" + self.details if self.showing_details and self.details else "")
+        width = self._width - 24 if self._width > 50 else 10 ** 6
+        self.text.configure(state="normal")
+        self.text.delete("1.0", "end")
+        self.text.insert("1.0", "\n".join(wrap(text, width, self._measure)))
+        self.text.configure(state="disabled")
+
+    def toggle_details(self) -> None:
+        self.showing_details = not self.showing_details
+        self._fill()
+        self._label_more()
+        if self.showing_details:
+            self.text.see("end")
+
+    def _label_more(self) -> None:
+        label = model.text(self.lang, "consent_less" if self.showing_details else "consent_more")
+        self.more_button.configure(text=label, underline=_underline(label))
+        if not self.details:
+            self.more_button.grid_remove()
 
     def _grab_later(self) -> None:
         try:

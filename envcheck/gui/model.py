@@ -10,7 +10,10 @@ import re
 import sys
 from dataclasses import dataclass
 
-from envcheck.render import LABELS, MARKS, WORDS
+from envcheck.glossary import MARKS, status_word, verdict_word
+from envcheck.gui.texts import TEXTS
+from envcheck.office import Office
+from envcheck.render import LABELS
 
 LANGS = ("ja", "en")
 STATUS_ORDER = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "skipped": 4}
@@ -26,120 +29,17 @@ COLOURS = {
     "incomplete": ("#e9e7f5", "#332a66"),
 }
 
-TEXTS = {
-    "ja": {
-        "title": "オンライン相談 利用環境チェック",
-        "intro": "このパソコンがオンライン相談（Zoom）の利用規約を満たしているかを調べます。",
-        "seeker_label": "求職番号（任意）",
-        "seeker_hint": "例: 01234-12345678　入力しなくてもチェックできます。",
-        "seeker_ok": "✔ {value} として送ります。",
-        "seeker_bad": "✖ {reason}",
-        "lang_button": "English",
-        "recheck": "もう一度チェック(R)",
-        "save": "結果を保存(S)",
-        "send": "送信(U)",
-        "col_result": "結果",
-        "col_item": "項目",
-        "col_summary": "内容",
-        "running": "チェックしています… ({done}/{total})",
-        "starting": "チェックを始めています…",
-        "done": "チェックが終わりました。項目を選ぶと、理由と直し方が下に出ます。",
-        "check_error": "チェックできませんでした: {reason}",
-        "why": "なぜ必要か",
-        "fix": "直し方",
-        "no_fix": "直す必要はありません。",
-        "open": "設定を開く(O)",
-        "open_page": "ページを開く(O)",
-        "no_link": "",
-        "select_hint": "上の一覧から項目を選んでください（↑↓キーでも選べます）。",
-        "verdict": "結果: {mark} {word}",
-        "saved": "保存しました: {path}",
-        "save_error": "保存できませんでした: {reason}",
-        "save_title": "結果を保存",
-        "consent_title": "送信の確認",
-        "consent_head": "次の内容をハローワークの受付サービスに送ります。よろしければ「同意して送信」を押してください。",
-        "consent_summary": "この報告書の中身:",
-        "consent_seeker": "求職番号: {value}",
-        "consent_no_seeker": "求職番号: （入力なし）",
-        "consent_verdict": "結果: {mark} {word}",
-        "consent_yes": "同意して送信(A)",
-        "consent_no": "送信しない(C)",
-        "sending": "送信しています…",
-        "sent": "送信しました。受付番号: {receipt}",
-        "sent_help": "この受付番号を控えておくと、相談のときに確認できます。",
-        "kept": "今は送信できませんでした（{reason}）。",
-        "kept_help": "報告書はこのパソコンに保管しました。インターネットにつながったら、もう一度「送信」を"
-                     "押してください。次にこのアプリを開いたときにも自動で送ります。",
-        "refused": "報告書は受け付けられませんでした（{reason}）。",
-        "refused_help": "もう一度チェックしてから送信するか、ハローワークの窓口にご相談ください。",
-        "not_sent": "送信しませんでした。",
-        "no_server": "送信先が設定されていません。「結果を保存」でファイルに保存し、窓口の案内に従ってください。",
-        "seeker_fix_first": "求職番号を直してから送信してください: {reason}",
-        "outbox_sent": "前回送れなかった報告書を送信しました。受付番号: {receipts}",
-        "stale": LABELS["ja"]["stale"],
-    },
-    "en": {
-        "title": "Online counselling device check",
-        "intro": "Checks whether this computer meets the terms of use of online counselling (Zoom).",
-        "seeker_label": "Job-seeker number (optional)",
-        "seeker_hint": "e.g. 01234-12345678. You can check without it.",
-        "seeker_ok": "✔ Will be sent as {value}.",
-        "seeker_bad": "✖ {reason}",
-        "lang_button": "日本語",
-        "recheck": "Check again (R)",
-        "save": "Save result (S)",
-        "send": "Send (U)",
-        "col_result": "Result",
-        "col_item": "Item",
-        "col_summary": "Details",
-        "running": "Checking… ({done}/{total})",
-        "starting": "Starting the check…",
-        "done": "The check is finished. Select an item to see why it matters and how to fix it.",
-        "check_error": "The check could not run: {reason}",
-        "why": "Why it matters",
-        "fix": "How to fix it",
-        "no_fix": "Nothing to fix.",
-        "open": "Open settings (O)",
-        "open_page": "Open page (O)",
-        "no_link": "",
-        "select_hint": "Select an item in the list above (the arrow keys work too).",
-        "verdict": "Result: {mark} {word}",
-        "saved": "Saved: {path}",
-        "save_error": "Could not save: {reason}",
-        "save_title": "Save result",
-        "consent_title": "Confirm sending",
-        "consent_head": "The following will be sent to the employment office's intake service. "
-                        "Press \"Agree and send\" if you agree.",
-        "consent_summary": "What this report says:",
-        "consent_seeker": "Job-seeker number: {value}",
-        "consent_no_seeker": "Job-seeker number: (not entered)",
-        "consent_verdict": "Result: {mark} {word}",
-        "consent_yes": "Agree and send (A)",
-        "consent_no": "Do not send (C)",
-        "sending": "Sending…",
-        "sent": "Sent. Receipt number: {receipt}",
-        "sent_help": "Keep this receipt number: the counselor can look the report up with it.",
-        "kept": "Could not send now ({reason}).",
-        "kept_help": "The report is kept on this computer. Press \"Send\" again when you are online; "
-                     "it is also sent automatically the next time you open this app.",
-        "refused": "The report was refused ({reason}).",
-        "refused_help": "Check again and send, or ask the employment office.",
-        "not_sent": "Not sent.",
-        "no_server": "No intake service is configured. Save the result to a file and follow the office's instructions.",
-        "seeker_fix_first": "Correct the job-seeker number before sending: {reason}",
-        "outbox_sent": "Sent a report that was waiting from last time. Receipt number: {receipts}",
-        "stale": LABELS["en"]["stale"],
-    },
-}
-
-
-def text(lang: str, key: str, **values) -> str:
+def text(lang: str, key: str, office: Office | None = None, **values) -> str:
+    """One sentence; {contact} and {office} are filled from the office's configuration."""
+    office = office or Office()
+    values.setdefault("contact", office.contact(lang))
+    values.setdefault("office", office.name or TEXTS[lang if lang in TEXTS else "en"]["office_default"])
     return TEXTS[lang if lang in TEXTS else "en"][key].format(**values)
 
 
 def status_label(status: str, lang: str) -> str:
-    """The mark and the word: '✖ 不合格'. Colour is added by the window, never instead of this."""
-    return f"{MARKS.get(status, VERDICT_MARKS.get(status, '?'))} {WORDS[lang][status]}"
+    """The mark and the word: '✖ 対応が必要'. Colour is added by the window, never instead of this."""
+    return f"{MARKS.get(status, VERDICT_MARKS.get(status, '?'))} {status_word(status, lang)}"
 
 
 # --- job-seeker number ------------------------------------------------------------------------
@@ -211,6 +111,10 @@ class Detail:
     link_label: str
 
 
+PROBLEMS = ("fail", "warn", "unknown")
+PASSED_GROUP = "passed"
+
+
 def rows(report: dict, rules, lang: str) -> list[Row]:
     """One row per requirement, problems first (fail, warn, unknown), then passes and skipped."""
     checks = sorted(enumerate(report["checks"]), key=lambda ic: (STATUS_ORDER.get(ic[1]["status"], 9), ic[0]))
@@ -218,36 +122,41 @@ def rows(report: dict, rules, lang: str) -> list[Row]:
                 c["summary"][lang]) for _, c in checks]
 
 
-def detail(report: dict, rules, check_id: str, lang: str) -> Detail:
+def detail(report: dict, rules, check_id: str, lang: str, office: Office | None = None) -> Detail:
+    if check_id == PASSED_GROUP:
+        return passed_detail(report, rules, lang)
     c = next(c for c in report["checks"] if c["id"] == check_id)
     rule = rules.check(check_id)
-    remedy = c.get("remedy") if c["status"] in ("fail", "warn", "unknown") else None
+    remedy = c.get("remedy") if c["status"] in PROBLEMS else None
     link = (remedy or {}).get("link") or None
     label = text(lang, "open_page" if link and link.startswith(("http://", "https://")) else "open")
+    fix = remedy[lang] if remedy else text(lang, "no_fix")
+    if c["status"] in PROBLEMS:  # whoever must fix something is told whom to call
+        fix += "\n" + text(lang, "contact_line", office)
     return Detail(check_id, f"{status_label(c['status'], lang)}　{rule.title.get(lang)}", c["status"],
-                  c["summary"][lang], rule.why.get(lang), remedy[lang] if remedy else text(lang, "no_fix"),
-                  link, label)
+                  c["summary"][lang], rule.why.get(lang), fix, link, label)
 
 
-def verdict_line(report: dict, lang: str) -> tuple[str, str]:
-    """('結果: ✖ 不合格', the one-sentence help)."""
+def passed_detail(report: dict, rules, lang: str) -> Detail:
+    ok = [r for r in rows(report, rules, lang) if r.status not in PROBLEMS]
+    lines = "\n".join(f"{r.result}　{r.title}: {r.summary}" for r in ok)
+    return Detail(PASSED_GROUP, text(lang, "passed_group", n=len(ok)), "pass", text(lang, "passed_detail"),
+                  "", lines, None, "")
+
+
+def verdict_line(report: dict, lang: str, rules=None) -> tuple[str, str]:
+    """('結果: ✖ 対応が必要です', what to do next)."""
     v = report["verdict"]
-    return (text(lang, "verdict", mark=VERDICT_MARKS[v], word=WORDS[lang][v]), LABELS[lang]["verdict_help"][v])
-
-
-def consent_text(report: dict, rules, lang: str) -> str:
-    """What the consent dialog shows: the exact explain(lang) text, then this report's summary."""
-    from envcheck.explain import explain
-
-    head, _ = verdict_line(report, lang)
-    lines = [text(lang, "consent_head"), "", explain(lang).rstrip("\n"), "", text(lang, "consent_summary")]
-    seeker = report.get("seeker_no")
-    lines.append(text(lang, "consent_seeker", value=seeker) if seeker else text(lang, "consent_no_seeker"))
-    lines.append(text(lang, "consent_verdict", mark=VERDICT_MARKS[report["verdict"]],
-                      word=WORDS[lang][report["verdict"]]))
-    for r in rows(report, rules, lang):
-        lines.append(f"  {r.result}  {r.title}: {r.summary}")
-    return "\n".join(lines) + "\n"
+    head = text(lang, "verdict", mark=VERDICT_MARKS[v], word=verdict_word(v, lang))
+    if v == "pass":
+        return head, text(lang, "next_pass")
+    if v == "fail" and rules is not None:
+        todo = [r for r in rows(report, rules, lang) if r.status == "fail"]
+        if todo:
+            return head, text(lang, "next_fail", first=todo[0].title, n=len(todo))
+    if v == "incomplete":
+        return head, text(lang, "next_incomplete")
+    return head, LABELS[lang if lang in LABELS else "en"]["verdict_help"][v]
 
 
 def with_seeker(report: dict, seeker: str | None) -> dict:
@@ -266,16 +175,32 @@ class SendOutcome:
     receipt: str | None = None
 
 
-def send_outcome(lang: str, receipt: dict | None = None, error=None) -> SendOutcome:
+_REFUSED = {409: "refused_conflict", 413: "refused_too_large", 401: "refused_denied", 403: "refused_denied",
+            400: "refused_invalid", 422: "refused_invalid"}
+_REFUSED_CODES = {"stale": "refused_stale", "future": "refused_invalid", "signature": "refused_invalid",
+                  "conflict": "refused_conflict", "too_large": "refused_too_large", "enrolment": "refused_denied"}
+
+
+def send_outcome(lang: str, receipt: dict | None = None, error=None, verdict: str = "pass",
+                 office: Office | None = None) -> SendOutcome:
+    """What the seeker reads after sending: the outcome, then what happens next (never English in ja)."""
+    office = office or Office()
     if error is None:
         from envcheck.upload import receipt_number
 
         number = receipt_number(receipt or {})
-        return SendOutcome("sent", text(lang, "sent", receipt=number), text(lang, "sent_help"), number)
-    reason = error.diagnostics() if hasattr(error, "diagnostics") else str(error)
+        booking = text(lang, "booking_at", url=office.booking_url) if office.booking_url else ""
+        help_key = {"pass": "sent_pass", "fail": "sent_fail"}.get(verdict, "sent_incomplete")
+        return SendOutcome("sent", text(lang, "sent", receipt=number),
+                           text(lang, help_key, office, booking=booking), number)
+    status, code, kind = (getattr(error, a, None) for a in ("status", "code", "kind"))
     if getattr(error, "permanent", False):
-        return SendOutcome("refused", text(lang, "refused", reason=reason), text(lang, "refused_help"))
-    return SendOutcome("kept", text(lang, "kept", reason=reason), text(lang, "kept_help"))
+        key = _REFUSED_CODES.get(code or "") or _REFUSED.get(status or 0, "refused_other")
+        number = text(lang, "error_number", code=f"HTTP {status}" if status else (code or "-"))
+        return SendOutcome("refused", text(lang, "refused"), text(lang, key, office) + number)
+    why = text(lang, f"why_{kind}" if kind in ("network", "timeout", "dns", "proxy", "tls", "busy") else "why_other")
+    extra = text(lang, "error_number", code=f"HTTP {status}") if status else ""
+    return SendOutcome("kept", text(lang, "kept", why=why), text(lang, "kept_help", office) + extra)
 
 
 # --- opening a settings page ------------------------------------------------------------------
@@ -294,5 +219,33 @@ def opener(link: str, platform: str | None = None) -> tuple[str, list[str] | str
 
 
 def default_filename(report: dict) -> str:
+    """The readable summary's name; the signed report is saved beside it as .json."""
     stamp = report["created_at"][:10]
-    return f"envcheck-report-{stamp}.json"
+    return f"envcheck-result-{stamp}.html"
+
+
+def diagnosis_cause(doc: dict, lang: str) -> str | None:
+    """The first problem the connection diagnosis found, in the reader's language; None when all is well."""
+    for step in doc.get("steps", []):
+        if step.get("status") not in ("ok", "skipped", "pass", None) and isinstance(step.get("cause"), dict):
+            cause = str(step["cause"].get(lang) or step["cause"].get("ja") or "")
+            if lang == "ja":  # technical asides (English error words) stay in the attached diagnostics
+                cause = re.sub(r"（[^（）]*[A-Za-z]{3,}[^（）]*）", "", cause)
+            return cause
+    return None
+
+
+def consent_text(report: dict, rules, lang: str, office: Office | None = None) -> tuple[str, str]:
+    """(what the person reads before agreeing, the field-by-field details behind 「詳しく」)."""
+    from envcheck.explain import explain, plain
+
+    office = office or Office()
+    head = text(lang, "consent_head", office)
+    lines = [head, "", plain(lang, office.retention_days).rstrip("\n"), "", text(lang, "consent_summary")]
+    seeker = report.get("seeker_no")
+    lines.append(text(lang, "consent_seeker", value=seeker) if seeker else text(lang, "consent_no_seeker"))
+    lines.append(text(lang, "consent_verdict", mark=VERDICT_MARKS[report["verdict"]],
+                      word=verdict_word(report["verdict"], lang)))
+    for r in rows(report, rules, lang):
+        lines.append(f"・{r.result}　{r.title}")
+    return "\n".join(lines) + "\n", explain(lang)

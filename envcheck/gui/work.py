@@ -49,6 +49,21 @@ def _rules(rules_dir: str | None, online: bool):
     return choice.rules, choice.report_fields()
 
 
+def diagnose(run, rules_dir: str | None) -> dict:
+    """「接続を診断」: every network step now (envcheck/diagnose), with the Wi-Fi step from this check's probes."""
+    from envcheck.diagnose import diagnostics_from, probe_value
+
+    doc = probe_value(rules_dir)
+    return diagnostics_from({**run.probes, "net.diagnose": {"value": doc, "error": None}}, rules_dir)
+
+
+def with_diagnostics(run, doc: dict):
+    """The run whose report carries these diagnostics (sent with it, for support staff)."""
+    import dataclasses
+
+    return dataclasses.replace(run, report={**run.report, "diagnostics": doc})
+
+
 def sign(report: dict) -> dict:
     from envcheck.signing import load_or_create_key, sign_report
 
