@@ -55,7 +55,7 @@ def run(args) -> int:
         wifi_thread.join(0.05)
         if spec.id not in probes:
             from envcheck.probes import ProbeResult
-            probes[spec.id] = ProbeResult(error=f"no answer within {cfg.limit('bound_ms')} ms")
+            probes[spec.id] = ProbeResult(error=f"no answer within {cfg.limit('bound_ms')} ms", kind="timed_out")
     probes["net.diagnose"] = {"value": doc, "error": None}
     doc = diagnostics_from(probes, getattr(args, "rules", None))
     if args.json:

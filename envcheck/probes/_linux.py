@@ -11,7 +11,7 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 
-from envcheck.errors import NotInstalled, ProbeError
+from envcheck.errors import NotInstalled, ProbeError, Unparsed
 from envcheck.probes import ProbeSpec
 from envcheck.probes._run import read_bytes, read_text, run
 
@@ -101,7 +101,7 @@ def unit_states() -> dict:
     out = run(["systemctl", "is-active", *UNITS], timeout=5, ok_codes=tuple(range(0, 5)))
     states = out.split()
     if len(states) != len(UNITS):
-        raise ProbeError(f"systemctl gave {len(states)} answers for {len(UNITS)} units")
+        raise Unparsed(f"systemctl gave {len(states)} answers for {len(UNITS)} units")
     return dict(zip(UNITS, states))
 
 

@@ -12,7 +12,7 @@ import base64
 import json
 import os
 
-from envcheck.errors import NotInstalled, ProbeError
+from envcheck.errors import NotInstalled, Unparsed
 from envcheck.probes import ProbeSpec
 from envcheck.probes._run import run
 
@@ -133,9 +133,9 @@ def security() -> dict:
     try:
         doc = json.loads(out.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
-        raise ProbeError(f"PowerShell printed something that is not JSON ({exc.msg})") from exc
+        raise Unparsed(f"PowerShell printed something that is not JSON ({exc.msg})") from exc
     if not isinstance(doc, dict):
-        raise ProbeError("PowerShell printed JSON that is not an object")
+        raise Unparsed("PowerShell printed JSON that is not an object")
     return doc
 
 
