@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import re
 
-#: netsh's own refusal since Windows 11 24H2 when location access is off: exit status 1 and
-#: a translated paragraph that always carries this Settings URI (tests/fixtures/netsh/).
-LOCATION_URI = "ms-settings:privacy-location"
+from envcheck.probes._wlanapi import LOCATION_URI
 
 _RADIO = re.compile(r"^802\.11[a-z0-9]*$", re.I)
 _CIPHER = re.compile(r"^(ccmp|gcmp|tkip|wep|bip)[-0-9a-z ]*$", re.I)

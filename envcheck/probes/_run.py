@@ -36,7 +36,13 @@ def _decode(data: bytes) -> str:
 
 def run(args: list[str], timeout: float, ok_codes: tuple[int, ...] = (0,),
         env: dict[str, str] | None = None) -> str:
-    """Run a program and return its standard output as text.
+    """Run a program and return its standard output as text (see run_status)."""
+    return run_status(args, timeout, ok_codes, env)[1]
+
+
+def run_status(args: list[str], timeout: float, ok_codes: tuple[int, ...] = (0,),
+               env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run a program; (exit status, standard output as text) when the status is in ok_codes.
 
     Output is read in the C locale (labels in English) where the OS honours it.
     Raises NotInstalled, AccessDenied, TimedOut, FailedStatus (exit status not in ok_codes)
@@ -67,7 +73,7 @@ def run(args: list[str], timeout: float, ok_codes: tuple[int, ...] = (0,),
             raise AccessDenied(f"{os.path.basename(args[0])} needs administrator rights", status=proc.returncode)
         raise FailedStatus(f"{os.path.basename(args[0])} exited with status {proc.returncode}: {first[:160]}",
                            status=proc.returncode)
-    return out
+    return proc.returncode, out
 
 
 def read_text(path: str, limit: int = _MAX_OUTPUT) -> str:
