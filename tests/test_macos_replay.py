@@ -90,7 +90,8 @@ def test_tahoe_26_numbering_and_blocking_wording(rules):
     assert by_id["firewall.enabled"].evidence["firewalls"][0]["note"] == "State = 2"
     # awdl0 carries a current-network block too; only en0 (connected) counts.
     assert by_id["network.wifi"].evidence == {"connected": True, "security": "wpa3",
-                                               "label": "spairport_security_mode_wpa3_personal"}
+                                               "label": "spairport_security_mode_wpa3_personal",
+                                               "source": "system_profiler"}
     # Zoom's dotted CFBundleVersion is used when CFBundleShortVersionString is absent.
     assert by_id["zoom.updated"].params["version"] == "7.1.0.83064"
     # The monitor and speakers are outputs, not microphones; the Continuity iPhone mic is an input.
