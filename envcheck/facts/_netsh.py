@@ -12,7 +12,10 @@ every language shares (real outputs in tests/fixtures/netsh/, each with its sour
 - the authentication line comes right after the radio type, the cipher right after that
   (when Windows prints one). Their values are read by protocol tokens (WPA2, WPA3, OWE,
   802.1X, WEP; CCMP, GCMP, TKIP), which are not translated. "Open" is: only the words seen
-  in real outputs count, anything else is "unknown", never "open" and never "secured".
+  in real outputs count, anything else is "unknown", never "open" and never "secured";
+- a block without a radio line is "not connected" only when the adapter's physical address
+  is its one MAC-shaped value (no access point BSSID) and it ends with the two-line radio
+  status: a whole block, not a cut-off one.
 
 A text this cannot account for gives None (unparsed), so the check says unknown.
 """
@@ -25,8 +28,12 @@ from envcheck.probes._wlanapi import LOCATION_URI
 
 _RADIO = re.compile(r"^802\.11[a-z0-9]*$", re.I)
 _CIPHER = re.compile(r"^(ccmp|gcmp|tkip|wep|bip)[-0-9a-z ]*$", re.I)
-#: "Open" as netsh prints it, by display language, only as seen in real outputs.
-OPEN_WORDS = {"open", "开放", "開放", "オープン"}
+#: "Open" as netsh prints it, by display language, only as seen in real outputs
+#: (tests/fixtures/netsh/: en "Open", es "Abierta", fr "Ouvrir", zh-CN "开放"; ja "オープン" per
+#: /work/shared research, unverified). Any other word is "unknown", which is never a pass.
+OPEN_WORDS = {"open", "abierta", "ouvrir", "开放", "オープン"}
+#: A physical address (hex pairs; "x" where the output was anonymised).
+_MAC = re.compile(r"^([0-9a-fx]{2}[:-]){5}[0-9a-fx]{2}$", re.I)
 
 
 def location_refused(text: str) -> bool:
@@ -48,7 +55,8 @@ def _groups(lines: list[str]) -> list[list[tuple[str, str]]]:
         if sep and label.strip():
             current.append((label.strip(), value.strip()))
         elif current:
-            current[-1] = (current[-1][0], f"{current[-1][1]} {line.strip()}")
+            # The label of a continued value is marked with a trailing "+" (see parse_interfaces).
+            current[-1] = (current[-1][0].rstrip("+") + "+", f"{current[-1][1]} {line.strip()}")
     if current:
         groups.append(current)
     return groups
@@ -75,6 +83,14 @@ def parse_interfaces(text: str) -> list[dict] | None:
         values = [v for _, v in block]
         radio_at = next((i for i, v in enumerate(values) if _RADIO.match(v)), None)
         if radio_at is None:
+            # "Not connected" must come from a whole interface block, not a cut-off or trimmed
+            # one: the adapter's physical address is its only MAC-shaped value (a connected block
+            # also shows the access point's BSSID), and it has no 802.11 radio line.
+            # Windows then ends the block with the two-line radio status ("Hardware On" /
+            # "Software On"), the one value that continues on a second line: its presence shows
+            # the block was not cut off before it.
+            if sum(1 for v in values if _MAC.match(v)) != 1 or not any(lb.endswith("+") for lb, _ in block):
+                return None
             out.append({"connected": False})
             continue
         if radio_at + 1 >= len(values):
