@@ -540,3 +540,9 @@ def test_systemctl_inactive_without_firewall_cmd_is_no_firewalld_not_an_off_one(
                             "linux.ufw_conf": ProbeResult(error="/etc/ufw/ufw.conf does not exist", kind="not_installed"),
                             "linux.nft_ruleset": ProbeResult(error="nft is not installed", kind="not_installed")})
     assert fws == ()
+
+
+def test_dnf_text_that_is_not_advisories_is_not_zero_pending():
+    # Random text used to count as "0 pending" and pass os.patched (found by tests/test_probe_failures.py).
+    assert p.parse_dnf_security("Error: Failed to download metadata for repo 'fedora'") is None
+    assert p.parse_dnf_security("Last metadata expiration check: 0:01:02 ago on Mon.\n") == 0

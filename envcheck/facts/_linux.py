@@ -136,7 +136,8 @@ def updates(r: Mapping[str, ProbeResult]) -> LinuxUpdates | Unknown:
         n = p.parse_apt_upgradable(apt.value)
         pending = n if n is not None else Unknown("apt list --upgradable printed nothing readable")
     elif dnf and dnf.ok and isinstance(dnf.value, str):
-        pending = p.parse_dnf_security(dnf.value)
+        n_dnf = p.parse_dnf_security(dnf.value)
+        pending = n_dnf if n_dnf is not None else Unknown("dnf updateinfo printed nothing readable", "unparsed")
     elif apt and apt.error and apt.failure != "not_installed":
         pending = Unknown(f"apt: {apt.error}", apt.failure)
     elif dnf and dnf.error and dnf.failure != "not_installed":
