@@ -62,8 +62,8 @@ def decide_reach(ev: dict, rules: Rules, now: datetime, platform: str) -> Decisi
     if ev.get("offline"):
         return Decision("skipped", "offline", {})
     targets = items(ev, "targets")
-    if not targets:
-        return Decision("skipped", "offline", {})
+    if not targets:  # not an offline run: the diagnostics ran and recorded no target
+        return Decision("unknown", "unknown", {"reason": "no connection target in the evidence"})
     bad = [t for t in targets if not t.get("ok")]
     if not bad:
         return Decision("pass", "ok", {"names": names(targets)})
