@@ -12,7 +12,6 @@ import pytest
 
 from envcheck.checks import judge
 from envcheck.checks.devices import extract_wifi
-from envcheck.facts import _netsh
 from envcheck.facts.model import NoWifi, Unknown, Wifi
 from envcheck.facts.wifi import from_netsh, from_wlanapi, wifi_fact
 from envcheck.probes import ProbeResult

@@ -78,7 +78,7 @@ def parse_interfaces(text: str) -> list[dict] | None:
     blocks = [g for g in _groups(lines[first + 1:]) if len(g) >= 3]
     if expected < 1 or len(blocks) != expected:
         return None
-    out = []
+    out: list[dict] = []
     for block in blocks:
         values = [v for _, v in block]
         radio_at = next((i for i, v in enumerate(values) if _RADIO.match(v)), None)
