@@ -149,11 +149,11 @@ def test_wifi_neighbour_networks_do_not_count():
     assert isinstance(wifi(_r("mac.sp_airport", doc)), NoWifi)
 
 
-def test_wifi_awdl0_alone_is_no_link():
+def test_wifi_awdl0_alone_is_no_link_and_no_proof_of_none():
     doc = _probe("mac.sp_airport.json", "macos26_tahoe")
     ifaces = doc["SPAirPortDataType"][0]["spairport_airport_interfaces"]
     doc["SPAirPortDataType"][0]["spairport_airport_interfaces"] = [i for i in ifaces if i["_name"] == "awdl0"]
-    assert isinstance(wifi(_r("mac.sp_airport", doc)), NoWifi)
+    assert isinstance(wifi(_r("mac.sp_airport", doc)), Unknown)  # no Wi-Fi interface listed: not read
 
 
 def test_wifi_disconnected_status_is_no_link():

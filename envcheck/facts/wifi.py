@@ -173,8 +173,9 @@ def macos(r: Mapping[str, ProbeResult]) -> WifiFact:
     except Missing as exc:
         return exc.unknown()
     ifaces = _interfaces(doc)
-    if ifaces is None:
-        return Unknown("mac.sp_airport: no SPAirPortDataType", "unparsed")
+    if not ifaces:
+        # No Wi-Fi interface listed at all is not "off": every Mac lists en0 even with Wi-Fi off.
+        return Unknown("mac.sp_airport: no Wi-Fi interface listed", "unparsed")
     net = connected_network(doc)
     if net is None:
         return NoWifi(f"system_profiler: {len(ifaces)} Wi-Fi interface{'s' if len(ifaces) != 1 else ''}, "
