@@ -151,10 +151,15 @@ def test_wifi_security_modes(rules, mode, status, verdict):
 def test_awdl0_alone_is_not_a_wifi_link(rules):
     snap = copy.deepcopy(_snapshot(FIXTURES / "macos26_tahoe"))
     ifaces = snap["probes"]["mac.sp_airport"]["value"]["SPAirPortDataType"][0]["spairport_airport_interfaces"]
+    en0 = next(i for i in ifaces if i["_name"] == "en0")
+    del en0["spairport_current_network_information"]
+    en0["spairport_status_information"] = "spairport_status_disconnected"
+    by_id = {r.id: r for r in _run(snap, rules, "2026-02-20T00:00:00Z").results}
+    assert by_id["network.wifi"].status == "skipped"  # awdl0's own network block is not the link
     snap["probes"]["mac.sp_airport"]["value"]["SPAirPortDataType"][0]["spairport_airport_interfaces"] = [
         i for i in ifaces if i["_name"] == "awdl0"]
     by_id = {r.id: r for r in _run(snap, rules, "2026-02-20T00:00:00Z").results}
-    assert by_id["network.wifi"].status == "skipped"
+    assert by_id["network.wifi"].status == "unknown"  # and with no Wi-Fi interface listed, nothing is proven
 
 
 # ---- date boundaries: Catalina's end of support (2022-09-12, warned 90 days before) --------
