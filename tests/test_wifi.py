@@ -232,3 +232,11 @@ def _facts(wifi, platform: str = "windows"):
 
     return Facts(platform, Unknown("-"), (), (), (), (), wifi, (), ())
 
+
+
+@pytest.mark.skipif(hasattr(ctypes, "WinDLL"), reason="Windows has wlanapi.dll")
+def test_without_wlanapi_the_probe_fails_typed_not_installed():
+    from envcheck.errors import NotInstalled
+
+    with pytest.raises(NotInstalled):
+        api.read()
