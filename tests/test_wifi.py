@@ -174,6 +174,8 @@ def test_wlanapi_recorded_values():
     off = from_wlanapi({"interfaces": [{"state": "wlan_interface_state_disconnected"}]})
     assert off == NoWifi("wlanapi: 1 wireless interface, none connected")
     assert isinstance(from_wlanapi({"service": "not_running", "interfaces": []}), NoWifi)
+    assert isinstance(from_wlanapi({"service": "absent", "interfaces": []}), NoWifi)
+    assert isinstance(from_wlanapi({"service": "something new", "interfaces": "?"}), Unknown)
     refused = from_wlanapi({"interfaces": [{"state": "wlan_interface_state_connected", "query_error": "access_denied"}]})
     assert isinstance(refused, Unknown) and refused.kind == "permission_denied"
     for odd in ({"interfaces": [{"state": "wlan_interface_state_authenticating"}]}, {"interfaces": "x"}, [], None,

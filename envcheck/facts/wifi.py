@@ -53,6 +53,8 @@ def from_wlanapi(doc: Any) -> WifiFact:
         # WlanOpenHandle: ERROR_SERVICE_NOT_ACTIVE. Without WLAN AutoConfig Windows has no
         # Wi-Fi connection at all (it is the service that connects).
         return NoWifi("wlanapi: the WLAN AutoConfig service is not running")
+    if doc.get("service") == "absent":
+        return NoWifi("wlanapi: this Windows has no wlanapi.dll (no Wireless LAN service)")
     ifaces = doc.get("interfaces")
     if not isinstance(ifaces, list) or not all(isinstance(i, dict) for i in ifaces):
         return Unknown("win.wlanapi: no interface list", "unparsed")

@@ -12,6 +12,8 @@ The value is plain data with the enum NAMES, no SSID, BSSID, GUID or adapter nam
                    "cipher": "DOT11_CIPHER_ALGO_CCMP", "security_enabled": true,
                    "signal_quality": 80, "phy": "802.11ax"}]}
   {"service": "not_running", "interfaces": []}       WLAN AutoConfig is stopped (no Wi-Fi possible)
+  {"service": "absent", "interfaces": []}            no wlanapi.dll (Windows Server without the
+                                                     Wireless LAN Service feature: no Wi-Fi possible)
 An interface whose connection query was refused carries "query_error": "access_denied": since
 Windows 11 24H2, WlanQueryInterface returns ERROR_ACCESS_DENIED (5) for this opcode when location
 access is off for desktop apps (learn.microsoft.com/windows/win32/nativewifi/wi-fi-access-location-changes;
@@ -122,11 +124,15 @@ def connection_entry(attrs: WLAN_CONNECTION_ATTRIBUTES) -> dict:
 
 
 def _load():
+    """wlanapi.dll with its prototypes; None on Windows without it (Server without the Wireless
+    LAN Service feature: no Wi-Fi is possible); NotInstalled off Windows."""
+    windll = getattr(ctypes, "WinDLL", None)
+    if windll is None:
+        raise NotInstalled("wlanapi.dll exists on Windows only")
     try:
-        dll = ctypes.WinDLL("wlanapi.dll")  # type: ignore[attr-defined]
-    except (OSError, AttributeError) as exc:
-        # Windows Server without the Wireless LAN Service feature has no wlanapi.dll.
-        raise NotInstalled("wlanapi.dll is not available") from exc
+        dll = windll("wlanapi.dll")
+    except OSError:
+        return None
     dll.WlanOpenHandle.argtypes = [DWORD, c_void_p, POINTER(DWORD), POINTER(c_void_p)]
     dll.WlanOpenHandle.restype = DWORD
     dll.WlanEnumInterfaces.argtypes = [c_void_p, c_void_p, POINTER(POINTER(WLAN_INTERFACE_INFO_LIST))]
@@ -160,6 +166,8 @@ def _query(dll, handle: c_void_p, guid: GUID) -> dict:
 def read() -> dict:
     """The probe: every wireless interface's state, and the security of the connected ones."""
     dll = _load()
+    if dll is None:
+        return {"service": "absent", "interfaces": []}
     version, handle = DWORD(), c_void_p()
     rc = dll.WlanOpenHandle(WLAN_CLIENT_VERSION_2, None, byref(version), byref(handle))
     if rc == ERROR_SERVICE_NOT_ACTIVE:
