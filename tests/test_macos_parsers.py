@@ -1,4 +1,4 @@
-"""Unit tests of the pure macOS parsers on real outputs (tests/fixtures/sources, /work/shared/samples).
+"""Unit tests of the pure macOS parsers on real outputs (tests/fixtures/sources, shared/samples beside the repository).
 
 Text blocks below are verbatim from the cited samples unless a comment says otherwise.
 """
