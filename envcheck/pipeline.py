@@ -45,7 +45,7 @@ def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: 
     from envcheck.diagnose import diagnostics_from
 
     report = scrub_report(build_report(results, rules, host.platform, now, seeker_no,
-                                       diagnostics=diagnostics_from(probes, rules.source),
+                                       diagnostics=diagnostics_from(probes, rules.source, wifi=facts.wifi),
                                        rules_source=rules_source), Identity.of_this_machine())
     return CheckRun(probes, facts, results, report, rules_stale(rules, now))
 

@@ -19,9 +19,6 @@ from envcheck.checks._base import matches_item, matches_process
 from envcheck.ruleset import Rules
 
 _MAC = re.compile(r"\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b")
-# Wi-Fi names, access points and adapter ids in `netsh wlan show interfaces` (English and Japanese labels).
-_WLAN_PRIVATE = re.compile(r"^(\s*(?:SSID|BSSID|Profile|プロファイル|Physical address|物理アドレス|GUID|"
-                           r"Name|名前|Description|説明)\s*:\s?).*$", re.M)
 REMOVED = "(removed)"
 
 
@@ -137,15 +134,42 @@ def scrub_snapshot(snapshot: dict, rules: Rules, ident: Identity) -> dict:
             kept[pid] = f"{len(new)} of {len(value)}"
             value = new
         elif pid == "win.wlan" and isinstance(value, str):
-            value = _WLAN_PRIVATE.sub(lambda m: m.group(1) + REMOVED, value)
+            value = _scrub_netsh(value)
         elif pid == "mac.sp_airport" and value is not None:
             value = _scrub_airport(value)
         probes[pid] = {"value": scrub_tree(value, ident), "error": ident.scrub(entry["error"])
-                       if isinstance(entry.get("error"), str) else entry.get("error")}
+                       if isinstance(entry.get("error"), str) else entry.get("error"),
+                       **({"kind": entry["kind"]} if isinstance(entry.get("kind"), str) else {})}
     return {**snapshot, "probes": probes, "privacy": {
         "note": "Scrubbed before writing: user name, host name, home folder, IP and MAC addresses and Wi-Fi "
                 "network names removed; software and process lists cut to the entries the rules name.",
         "kept": kept}}
+
+
+_NETSH_MAC = re.compile(r"^([0-9a-fx]{2}[:-]){5}[0-9a-fx]{2}$", re.I)
+
+
+def _scrub_netsh(text: str) -> str:
+    """netsh in ANY display language: keep only what facts/_netsh.py reads by shape (numbers, the
+    802.11 radio line and the two values after it, MAC-shaped values as a placeholder); every other
+    value (network, profile and adapter names, in whatever language their label is) is removed."""
+    if "ms-settings:privacy-location" in text:
+        return text  # the refusal paragraph names no network
+    out, keep = [], 0
+    for line in text.splitlines():
+        label, sep, value = line.partition(":")
+        v = value.strip()
+        if not sep or not label.strip() or not v or re.fullmatch(r"[\d\s%:.,()/-]*", v) or keep > 0:
+            keep -= 1 if keep > 0 and sep and v else 0
+            out.append(line)
+        elif re.fullmatch(r"802\.11[a-z0-9]*", v, re.I):
+            keep = 2  # authentication and cipher follow the radio type
+            out.append(line)
+        elif _NETSH_MAC.match(v):
+            out.append(f"{label}{sep} xx:xx:xx:xx:xx:xx")
+        else:
+            out.append(f"{label}{sep} {REMOVED}")
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
 def _scrub_airport(node: Any) -> Any:

@@ -4,7 +4,8 @@ A fixture folder (tests/fixtures/<os-build>/) holds:
   SOURCES.md           where every file came from (repository@commit:path, issue URL, page)
   probes/<id>.txt      a probe whose value is text (verbatim command output or file)
   probes/<id>.json     a probe whose value is JSON
-  probes/<id>.error    a probe that failed; the file holds the error text
+  probes/<id>.error    a probe that failed; the file holds the error text, optionally after a first
+                       line "kind: <failure kind>" (errors.FAILURE_KINDS; none = written before kinds)
   expected.json        {"now": ISO, "platform": ..., "statuses": {check id: status}, "verdict": ...}
 A platform-specific builder may add probe values made from raw outputs (see winfmt.py).
 """
@@ -27,7 +28,11 @@ def snapshot_from_folder(folder: Path, platform: str, captured_at: str = "2026-1
         elif ext == "json":
             probes[pid] = {"value": json.loads(text), "error": None}
         elif ext == "error":
-            probes[pid] = {"value": None, "error": text.strip()}
+            kind, _, rest = text.partition("\n")
+            if kind.startswith("kind: "):
+                probes[pid] = {"value": None, "error": rest.strip(), "kind": kind[len("kind: "):].strip()}
+            else:
+                probes[pid] = {"value": None, "error": text.strip()}
     if platform == "windows" and (folder / "raw" / "compose.json").exists():
         from winfmt import compose  # raw PowerShell/reg query text -> the probes' JSON values
 

@@ -302,8 +302,9 @@ def test_endpoint_override_and_reachability_facts(listener):
 def test_diagnostics_from_adds_wifi_and_keeps_privacy():
     from envcheck.probes import ProbeResult
 
-    netsh = open("tests/fixtures/sources/windows_netsh_wlan_show_interfaces_open_network_en.txt",
-                 encoding="utf-8").read()
+    raw = open("tests/fixtures/sources/windows_netsh_wlan_show_interfaces_open_network_en.txt",
+               encoding="utf-8").read()
+    netsh = "\n".join(ln for ln in raw.split("# --- block 2")[0].splitlines() if not ln.startswith("#"))
     doc = diagnostics_from({"win.wlan": ProbeResult(value=netsh),
                             "net.diagnose": ProbeResult(value={"format": FORMAT, "steps": [], "status": "ok"})})
     wifi, = steps(doc, "wifi")

@@ -77,25 +77,33 @@ def test_env_proxy_credentials_removed():
     assert "alice" not in proxy.summary({"env": got})
 
 
+def _step(probes: dict) -> dict:
+    cfg = load_config()
+    return wifi.wifi_step(probes, cfg, cfg.causes)
+
+
 def test_netsh_open_network_signal():
-    text = fixture("windows_netsh_wlan_show_interfaces_open_network_en.txt")
-    got = wifi.parse_netsh(text)
-    assert got == {"security": "open", "label": "Open", "signal_percent": 98, "radio": "802.11n"}
+    raw = (Path(__file__).parent / "fixtures" / "sources" / "windows_netsh_wlan_show_interfaces_open_network_en.txt")
+    text = "\n".join(ln for ln in raw.read_text(encoding="utf-8").split("# --- block 2")[0].splitlines()
+                     if not ln.startswith("#"))
+    step = _step({"win.wlan": {"value": text, "error": None}})
+    assert (step["status"], step["security"], step["label"], step["signal_percent"], step["radio"]) == (
+        "failed", "open", "Open", 98, "802.11n")
 
 
 def test_system_profiler_wpa3_signal():
     doc = json.loads(fixture("macos_system_profiler_spairport_wpa3_transition.json"))
-    got = wifi.parse_airport(doc)
-    assert got["security"] == "wpa3" and got["signal_dbm"] == -51 and got["noise_dbm"] == -90
-    assert "redacted" not in json.dumps(got)
+    step = _step({"mac.sp_airport": {"value": doc, "error": None}})
+    assert step["security"] == "wpa3" and step["signal_dbm"] == -51 and step["noise_dbm"] == -90
+    assert "redacted" not in json.dumps(step)
 
 
 def test_nmcli_terse_active_row():
     text = fixture("linux_nmcli_terse_wifi_list.txt")
     lines = [ln for ln in text.splitlines() if ln and not ln.startswith("$")]
     fields = "ACTIVE,SSID,BSSID,MODE,CHAN,FREQ,SIGNAL,SECURITY,WPA-FLAGS,RSN-FLAGS"
-    got = wifi.parse_nmcli_value({"fields": fields, "text": "\n".join(lines)})
-    assert got == {"security": "wpa2", "label": "WPA2", "signal_percent": 75}
+    step = _step({"linux.nmcli_wifi": {"value": {"fields": fields, "text": "\n".join(lines)}, "error": None}})
+    assert (step["security"], step["label"], step["signal_percent"]) == ("wpa2", "WPA2", 75)
 
 
 def test_nmcli_table_in_use_row():
@@ -108,8 +116,16 @@ def test_wifi_step_weak_signal_and_wired():
     doc = fixture("macos_system_profiler_spairport_wpa3_transition.json").replace("-51 dBm", "-78 dBm")
     step = wifi.wifi_step({"mac.sp_airport": {"value": json.loads(doc), "error": None}}, cfg, cfg.causes)
     assert step["status"] == "degraded" and "-78 dBm" in step["cause"]["ja"]
-    wired = wifi.wifi_step({"win.wlan": {"value": None, "error": "netsh exited with status 1: ..."}}, cfg, cfg.causes)
-    assert wired["status"] == "skipped"
+    # netsh failing is not "wired" (location access off exits 1 too): the step fails with the reason.
+    failed = wifi.wifi_step({"win.wlan": {"value": None, "error": "netsh exited with status 1: ...",
+                                          "kind": "failed_status"}}, cfg, cfg.causes)
+    assert failed["status"] == "failed"
+    wired = wifi.wifi_step({"win.wlanapi": {"value": {"interfaces": []}, "error": None}}, cfg, cfg.causes)
+    assert wired["status"] == "skipped" and "0 wireless interfaces" in wired["reason"]
+    refused = wifi.wifi_step({"win.wlanapi": {"value": {"interfaces": [
+        {"state": "wlan_interface_state_connected", "query_error": "access_denied"}]}, "error": None}}, cfg, cfg.causes)
+    assert refused["status"] == "failed" and refused["cause"]["code"] == "wifi_location"
+    assert "位置情報" in refused["cause"]["ja"]
 
 
 def test_der_names_of_a_generated_certificate():

@@ -15,7 +15,7 @@ import pytest
 
 from envcheck.facts import _linux
 from envcheck.facts import _linux_parse as p
-from envcheck.facts.model import Firewall, OsInfo, Unknown
+from envcheck.facts.model import Firewall, NoWifi, OsInfo, Unknown
 from envcheck.probes import ProbeResult
 
 SOURCES = Path(__file__).parent / "fixtures" / "sources"
@@ -158,7 +158,7 @@ def test_os_release_is_read_key_by_key_with_quotes_removed(name, expected):
 ])
 def test_os_facts_take_id_version_id_and_pretty_name(name, info):
     assert _linux.os_info({"linux.os_release": ok(source(name)),
-                           "linux.lsb_release": ProbeResult(error="/etc/lsb-release does not exist")}) == info
+                           "linux.lsb_release": ProbeResult(error="/etc/lsb-release does not exist", kind="not_installed")}) == info
 
 
 MINT20_3_SESSION = "linux_os_release_and_lsb_release_mint20_3.txt"
@@ -351,7 +351,7 @@ def test_clamav_facts_take_the_newest_database_and_the_services():
 
 
 def test_no_clamav_database_means_no_antivirus_not_unknown():
-    assert _linux.antivirus({"linux.clamav_db": ProbeResult(error="no ClamAV database in /var/lib/clamav")}) == ()
+    assert _linux.antivirus({"linux.clamav_db": ProbeResult(error="no ClamAV database in /var/lib/clamav", kind="not_installed")}) == ()
 
 
 # ------------------------------------------------------------------------------------------- ufw
@@ -415,8 +415,8 @@ def test_firewalld_not_running_is_off_and_polkit_refusal_falls_back_to_systemctl
 def test_nft_ruleset_read_with_no_input_chain_is_a_firewall_that_is_off():
     empty = '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}]}'
     fws = _linux.firewalls({"linux.nft_ruleset": ok(empty),
-                            "linux.ufw_conf": ProbeResult(error="/etc/ufw/ufw.conf does not exist"),
-                            "linux.firewalld_state": ProbeResult(error="firewall-cmd is not installed")})
+                            "linux.ufw_conf": ProbeResult(error="/etc/ufw/ufw.conf does not exist", kind="not_installed"),
+                            "linux.firewalld_state": ProbeResult(error="firewall-cmd is not installed", kind="not_installed")})
     assert [(f.name, f.on) for f in fws] == [("nftables", False)]
 
 
@@ -430,9 +430,9 @@ def test_nft_input_chain_policy_drop_is_on():
 
 def test_no_firewall_software_at_all_is_none_found():
     assert _linux.firewalls({
-        "linux.ufw_conf": ProbeResult(error="/etc/ufw/ufw.conf does not exist"),
-        "linux.firewalld_state": ProbeResult(error="firewall-cmd is not installed"),
-        "linux.nft_ruleset": ProbeResult(error="nft is not installed")}) == ()
+        "linux.ufw_conf": ProbeResult(error="/etc/ufw/ufw.conf does not exist", kind="not_installed"),
+        "linux.firewalld_state": ProbeResult(error="firewall-cmd is not installed", kind="not_installed"),
+        "linux.nft_ruleset": ProbeResult(error="nft is not installed", kind="not_installed")}) == ()
 
 
 # ------------------------------------------------------------------------------------------- sound
@@ -501,7 +501,7 @@ def test_nmcli_value_ending_in_a_backslash_does_not_shift_the_columns():
 def test_nmcli_with_no_active_row_means_no_wifi_in_use():
     text = source(NMCLI).replace("yes:", "no:")
     assert p.parse_nmcli(NMCLI_FIELDS, text) is None
-    assert _linux.wifi({"linux.nmcli_wifi": ok({"fields": NMCLI_FIELDS, "text": text})}) is None
+    assert isinstance(_linux.wifi({"linux.nmcli_wifi": ok({"fields": NMCLI_FIELDS, "text": text})}), NoWifi)
 
 
 def test_nmcli_probe_shaped_output_active_security_signal():
@@ -514,16 +514,35 @@ def test_nmcli_probe_shaped_output_active_security_signal():
     assert p.parse_nmcli("ACTIVE,SECURITY,SIGNAL", text) == {"ACTIVE": "yes", "SECURITY": "WPA2", "SIGNAL": "75"}
 
 
-def test_nmcli_missing_is_no_wifi_but_a_failing_nmcli_is_unknown():
-    assert _linux.wifi({"linux.nmcli_wifi": ProbeResult(error="nmcli is not installed")}) is None
-    assert isinstance(_linux.wifi({"linux.nmcli_wifi": ProbeResult(error="nmcli gave no answer within 10 s")}),
+def test_nmcli_missing_is_unknown_unless_no_wireless_interface_is_up():
+    # Before, a missing nmcli meant "no Wi-Fi": but iwd, wpa_supplicant or connman connect without it.
+    missing = ProbeResult(error="nmcli is not installed", kind="not_installed")
+    assert isinstance(_linux.wifi({"linux.nmcli_wifi": missing}), Unknown)
+    wired = [{"wireless": False, "operstate": "up"}, {"wireless": True, "operstate": "down"}]
+    assert _linux.wifi({"linux.nmcli_wifi": missing, "linux.net_links": ok(wired)}) == NoWifi(
+        "/sys/class/net: 1 wireless interface, none up")
+    on_air = [{"wireless": True, "operstate": "up"}]
+    assert isinstance(_linux.wifi({"linux.nmcli_wifi": missing, "linux.net_links": ok(on_air)}), Unknown)
+    assert isinstance(_linux.wifi({"linux.nmcli_wifi": ProbeResult(error="nmcli gave no answer within 10 s",
+                                                                   kind="timed_out")}), Unknown)
+
+
+def test_an_old_snapshot_without_kinds_never_reads_not_installed():
+    # Snapshots written before failure kinds existed load, and their failures count as "failed".
+    assert isinstance(_linux.antivirus({"linux.clamav_db": ProbeResult(error="no ClamAV database in /var/lib/clamav")}),
                       Unknown)
 
 
 def test_systemctl_inactive_without_firewall_cmd_is_no_firewalld_not_an_off_one():
     # `systemctl is-active` prints "inactive" for units that do not exist.
-    fws = _linux.firewalls({"linux.firewalld_state": ProbeResult(error="firewall-cmd is not installed"),
+    fws = _linux.firewalls({"linux.firewalld_state": ProbeResult(error="firewall-cmd is not installed", kind="not_installed"),
                             "linux.units": ok({"ufw": "inactive", "firewalld": "inactive", "nftables": "inactive"}),
-                            "linux.ufw_conf": ProbeResult(error="/etc/ufw/ufw.conf does not exist"),
-                            "linux.nft_ruleset": ProbeResult(error="nft is not installed")})
+                            "linux.ufw_conf": ProbeResult(error="/etc/ufw/ufw.conf does not exist", kind="not_installed"),
+                            "linux.nft_ruleset": ProbeResult(error="nft is not installed", kind="not_installed")})
     assert fws == ()
+
+
+def test_dnf_text_that_is_not_advisories_is_not_zero_pending():
+    # Random text used to count as "0 pending" and pass os.patched (found by tests/test_probe_failures.py).
+    assert p.parse_dnf_security("Error: Failed to download metadata for repo 'fedora'") is None
+    assert p.parse_dnf_security("Last metadata expiration check: 0:01:02 ago on Mon.\n") == 0

@@ -1,4 +1,4 @@
-"""Unit tests of the pure macOS parsers on real outputs (tests/fixtures/sources, /work/shared/samples).
+"""Unit tests of the pure macOS parsers on real outputs (tests/fixtures/sources, shared/samples beside the repository).
 
 Text blocks below are verbatim from the cited samples unless a comment says otherwise.
 """
@@ -12,7 +12,7 @@ import pytest
 
 from envcheck.facts._common import classify_security
 from envcheck.facts._macos import cameras, firewalls, microphones, os_info, parse_alf, parse_sw_vers, wifi
-from envcheck.facts.model import OsInfo, Unknown, Wifi
+from envcheck.facts.model import NoWifi, OsInfo, Unknown, Wifi  # noqa: F401
 from envcheck.probes import ProbeResult
 
 SOURCES = Path(__file__).parent / "fixtures" / "sources"
@@ -129,13 +129,15 @@ def test_firewalls_unreadable_is_unknown_never_off():
 
 def test_wifi_macos26_picks_en0_not_awdl0():
     doc = _probe("mac.sp_airport.json", "macos26_tahoe")
-    assert wifi(_r("mac.sp_airport", doc)) == Wifi(True, "wpa3", "spairport_security_mode_wpa3_personal")
+    w = wifi(_r("mac.sp_airport", doc))
+    assert (w.connected, w.security, w.label, w.signal_dbm) == (True, "wpa3", "spairport_security_mode_wpa3_personal", -52)
 
 
 def test_wifi_apple_typo_without_status_key():
     # Real capture: en0 has no spairport_status_information key, and the mode is misspelt.
     doc = _json_source("macos_system_profiler_spairport_wpa3_transition.json")
-    assert wifi(_r("mac.sp_airport", doc)) == Wifi(True, "wpa3", "pairport_security_mode_wpa3_transition")
+    w = wifi(_r("mac.sp_airport", doc))
+    assert (w.connected, w.security, w.label) == (True, "wpa3", "pairport_security_mode_wpa3_transition")
 
 
 def test_wifi_neighbour_networks_do_not_count():
@@ -144,28 +146,29 @@ def test_wifi_neighbour_networks_do_not_count():
     en0 = doc["SPAirPortDataType"][0]["spairport_airport_interfaces"][0]
     del en0["spairport_current_network_information"]
     en0["spairport_airport_other_local_wireless_networks"][0]["spairport_security_mode"] = "spairport_security_mode_none"
-    assert wifi(_r("mac.sp_airport", doc)) is None
+    assert isinstance(wifi(_r("mac.sp_airport", doc)), NoWifi)
 
 
-def test_wifi_awdl0_alone_is_no_link():
+def test_wifi_awdl0_alone_is_no_link_and_no_proof_of_none():
     doc = _probe("mac.sp_airport.json", "macos26_tahoe")
     ifaces = doc["SPAirPortDataType"][0]["spairport_airport_interfaces"]
     doc["SPAirPortDataType"][0]["spairport_airport_interfaces"] = [i for i in ifaces if i["_name"] == "awdl0"]
-    assert wifi(_r("mac.sp_airport", doc)) is None
+    assert isinstance(wifi(_r("mac.sp_airport", doc)), Unknown)  # no Wi-Fi interface listed: not read
 
 
 def test_wifi_disconnected_status_is_no_link():
     doc = _probe("mac.sp_airport.json", "macos26_tahoe")
     doc["SPAirPortDataType"][0]["spairport_airport_interfaces"][0]["spairport_status_information"] = \
         "spairport_status_disconnected"
-    assert wifi(_r("mac.sp_airport", doc)) is None
+    assert isinstance(wifi(_r("mac.sp_airport", doc)), NoWifi)
 
 
 def test_wifi_connected_without_security_is_unknown_security():
     doc = _probe("mac.sp_airport.json", "macos26_tahoe")
     del doc["SPAirPortDataType"][0]["spairport_airport_interfaces"][0]["spairport_current_network_information"][
         "spairport_security_mode"]
-    assert wifi(_r("mac.sp_airport", doc)) == Wifi(True, "unknown", "")
+    w = wifi(_r("mac.sp_airport", doc))
+    assert (w.connected, w.security, w.label) == (True, "unknown", "")
 
 
 @pytest.mark.parametrize("value,error", [(None, "no answer within 20 s"), ({"SPAirPortDataType": {}}, None),

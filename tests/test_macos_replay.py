@@ -90,7 +90,8 @@ def test_tahoe_26_numbering_and_blocking_wording(rules):
     assert by_id["firewall.enabled"].evidence["firewalls"][0]["note"] == "State = 2"
     # awdl0 carries a current-network block too; only en0 (connected) counts.
     assert by_id["network.wifi"].evidence == {"connected": True, "security": "wpa3",
-                                               "label": "spairport_security_mode_wpa3_personal"}
+                                               "label": "spairport_security_mode_wpa3_personal",
+                                               "source": "system_profiler"}
     # Zoom's dotted CFBundleVersion is used when CFBundleShortVersionString is absent.
     assert by_id["zoom.updated"].params["version"] == "7.1.0.83064"
     # The monitor and speakers are outputs, not microphones; the Continuity iPhone mic is an input.
@@ -150,10 +151,15 @@ def test_wifi_security_modes(rules, mode, status, verdict):
 def test_awdl0_alone_is_not_a_wifi_link(rules):
     snap = copy.deepcopy(_snapshot(FIXTURES / "macos26_tahoe"))
     ifaces = snap["probes"]["mac.sp_airport"]["value"]["SPAirPortDataType"][0]["spairport_airport_interfaces"]
+    en0 = next(i for i in ifaces if i["_name"] == "en0")
+    del en0["spairport_current_network_information"]
+    en0["spairport_status_information"] = "spairport_status_disconnected"
+    by_id = {r.id: r for r in _run(snap, rules, "2026-02-20T00:00:00Z").results}
+    assert by_id["network.wifi"].status == "skipped"  # awdl0's own network block is not the link
     snap["probes"]["mac.sp_airport"]["value"]["SPAirPortDataType"][0]["spairport_airport_interfaces"] = [
         i for i in ifaces if i["_name"] == "awdl0"]
     by_id = {r.id: r for r in _run(snap, rules, "2026-02-20T00:00:00Z").results}
-    assert by_id["network.wifi"].status == "skipped"
+    assert by_id["network.wifi"].status == "unknown"  # and with no Wi-Fi interface listed, nothing is proven
 
 
 # ---- date boundaries: Catalina's end of support (2022-09-12, warned 90 days before) --------

@@ -68,6 +68,7 @@ def test_snapshot_keeps_only_software_the_rules_name_and_no_wifi_names(rules):
                                             {"hive": "HKLM", "DisplayName": "My Diary 2024", "DisplayVersion": "1"},
                                             {"hive": "HKLM", "DisplayName": "qBittorrent 4.6.2"}], "error": None},
                 "win.wlan": {"value": "    Name                   : Wi-Fi\n    SSID                   : Tanaka-Home\n"
+                                      "    Radio type             : 802.11ax\n"
                                       "    Authentication         : WPA2-Personal\n", "error": None},
                 "proc.names": {"value": ["explorer.exe", "obs64.exe", "diary.exe"], "error": None}}}
     out = scrub_snapshot(snap, rules, ident)
@@ -77,3 +78,33 @@ def test_snapshot_keeps_only_software_the_rules_name_and_no_wifi_names(rules):
     assert "WPA2-Personal" in out["probes"]["win.wlan"]["value"]
     assert out["probes"]["proc.names"]["value"] == ["obs64.exe"]
     assert out["privacy"]["kept"] == {"win.uninstall": "2 of 3", "proc.names": "1 of 3"}
+
+
+def test_netsh_in_any_language_keeps_only_what_the_wifi_reading_needs(rules):
+    # Labels differ per display language, so the scrub works by shape: network, profile and adapter
+    # names go whatever their label; the Wi-Fi fact read from the scrubbed text is unchanged.
+    from pathlib import Path
+
+    from envcheck.facts.wifi import from_netsh
+    from envcheck.privacy import Identity, scrub_snapshot
+
+    ident = Identity(user="x", hosts=(), home="/nonexistent", ips=())
+    for name in ("es_open.txt", "de_wpa2_enterprise.txt", "zh_wpa2_enterprise.txt", "es_disconnected_radio_off.txt"):
+        text = (Path(__file__).parent / "fixtures" / "netsh" / name).read_text(encoding="utf-8").split("# ----\n")[1]
+        text = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#") and ln.strip() != "netsh wlan show interfaces")
+        snap = {"format": "envcheck.snapshot/1", "captured_at": "2026-11-24T00:00:00Z", "platform": "windows",
+                "probes": {"win.wlan": {"value": text, "error": None}}}
+        out = scrub_snapshot(snap, rules, ident)["probes"]["win.wlan"]["value"]
+        for private in ("SSID-1", "Profile-1", "Profile1 2", "DC_WLAN(5GHz)", "Intel(R)", "MediaTek", "fe:dc:ba"):
+            assert private not in out, (name, private)
+        assert from_netsh(out) == from_netsh(text), name
+
+
+def test_a_scrubbed_snapshot_keeps_the_failure_kind(rules):
+    from envcheck.privacy import Identity, scrub_snapshot
+
+    snap = {"format": "envcheck.snapshot/1", "captured_at": "2026-11-24T00:00:00Z", "platform": "windows",
+            "probes": {"win.wlan": {"value": None, "error": "netsh wlan: location access is off",
+                                    "kind": "permission_denied"}}}
+    out = scrub_snapshot(snap, rules, Identity(user="x", hosts=(), home="/nonexistent", ips=()))
+    assert out["probes"]["win.wlan"]["kind"] == "permission_denied"

@@ -1,12 +1,13 @@
 """The probe runner: concurrent, each probe bounded, every failure an `unknown` with its reason."""
 
+import json
 import sys
 import time
 
 import pytest
 
-from envcheck.errors import AccessDenied, NotInstalled, ProbeError
-from envcheck.probes import LiveHost, ProbeSpec, make_snapshot, parse_snapshot
+from envcheck.errors import AccessDenied, FailedStatus, NotInstalled, ProbeError, TimedOut, Unparsed
+from envcheck.probes import LiveHost, ProbeResult, ProbeSpec, ReplayHost, make_snapshot, parse_snapshot
 from envcheck.probes._run import run
 
 
@@ -69,5 +70,45 @@ def test_a_recorded_snapshot_round_trips():
     snap = make_snapshot("linux", host.collect())
     import json
     again = parse_snapshot(json.dumps(snap))
-    assert again["probes"] == {"t.err": {"value": None, "error": "cannot read it"},
+    assert again["probes"] == {"t.err": {"value": None, "error": "cannot read it", "kind": "failed"},
                                "t.ok": {"value": ["a"], "error": None}}
+    replayed = ReplayHost(again).collect()
+    assert replayed["t.err"] == ProbeResult(error="cannot read it", kind="failed")
+
+
+@pytest.mark.parametrize("raised,kind", [(NotInstalled("x is not installed"), "not_installed"),
+                                         (AccessDenied("no"), "permission_denied"), (TimedOut("slow"), "timed_out"),
+                                         (FailedStatus("exit 3", status=3), "failed_status"),
+                                         (Unparsed("what?"), "unparsed"), (ProbeError("?"), "failed")])
+def test_the_failure_kind_travels_from_the_probe_into_the_snapshot(raised, kind):
+    def fails():
+        raise raised
+
+    snap = make_snapshot("linux", LiveHost("linux", specs=[spec("t.x", fails)]).collect())
+    assert snap["probes"]["t.x"]["kind"] == kind
+    assert ReplayHost(snap).collect()["t.x"].failure == kind
+
+
+def test_the_chokepoint_types_its_failures(tmp_path):
+    from envcheck.probes._run import read_text, run
+
+    with pytest.raises(NotInstalled):
+        run(["/nonexistent/program"], timeout=2)
+    with pytest.raises(TimedOut):
+        run(["sleep", "5"], timeout=0.2)
+    with pytest.raises(FailedStatus) as exc:
+        run(["sh", "-c", "echo nope >&2; exit 3"], timeout=5)
+    assert exc.value.status == 3 and exc.value.kind == "failed_status"
+    with pytest.raises(NotInstalled):
+        read_text(str(tmp_path / "missing.txt"))
+
+
+@pytest.mark.parametrize("entry", [{"value": None, "error": "old checker: nmcli is not installed"},
+                                   {"value": None, "error": "x", "kind": "kind-of-a-newer-checker"}])
+def test_snapshots_without_a_known_kind_load_and_fail_closed(entry):
+    # Written before kinds existed (or by a newer checker): loads, and counts as a plain failure,
+    # so the English words in an old message can never make anything "absent".
+    doc = {"format": "envcheck.snapshot/1", "captured_at": "2026-11-24T00:00:00Z", "platform": "linux",
+           "probes": {"linux.nmcli_wifi": entry}}
+    res = ReplayHost(parse_snapshot(json.dumps(doc))).collect()["linux.nmcli_wifi"]
+    assert res.failure == "failed"

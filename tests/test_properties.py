@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from envcheck import checks as checks_mod
 from envcheck.checks._base import STATUSES, Decision
 from envcheck.errors import InvalidSeekerNumber
-from envcheck.facts import _common, _linux, _linux_parse, _macos, _windows
+from envcheck.facts import _common, _linux, _linux_parse, _macos, _netsh, _windows
 from envcheck.facts.model import Facts
 from envcheck.pipeline import run_check
 from envcheck.probes import ProbeResult, ReplayHost, specs_for
@@ -79,7 +79,7 @@ TEXT_PARSERS = [
     _linux_parse.parse_os_release, _linux_parse.parse_dpkg_status, _linux_parse.parse_apt_upgradable,
     _linux_parse.parse_dnf_security, _linux_parse.last_apt_upgrade, _linux_parse.parse_ufw_conf,
     _linux_parse.parse_ufw_status, _linux_parse.parse_cvd_header, _linux_parse.parse_asound_pcm,
-    _windows.parse_netsh_wlan, _macos.parse_sw_vers, _macos.parse_alf, _common.classify_security,
+    _netsh.parse_interfaces, _macos.parse_sw_vers, _macos.parse_alf, _common.classify_security,
     _common.parse_time,
 ]
 

@@ -12,10 +12,10 @@ import winfmt
 from envcheck.checks import judge
 from envcheck.checks.protection import extract_firewall
 from envcheck.facts import _windows as win
-from envcheck.facts.model import Facts, OsInfo, Unknown
+from envcheck.facts.model import Facts, NoWifi, OsInfo, Unknown
 from envcheck.probes import ProbeResult
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"  # shared/ beside the clone
 SOURCES = Path(__file__).parent / "fixtures" / "sources"
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2025, 11, 11, 10, tzinfo=timezone.utc)
@@ -71,39 +71,39 @@ def test_an_undocumented_state_nibble_is_unknown_never_on():
     assert all(win.decode_product_state(v)[0] != "on" for v in ("397568", None, True, -1, 3.5))
 
 
-# ---------------------------------------------------------------- netsh wlan
+# ---------------------------------------------------------------- netsh wlan (more: tests/test_wifi.py)
 
 def test_netsh_english_wpa2():
-    [iface] = win.parse_netsh_wlan(sample("windows_netsh_wlan_show_interfaces_en.txt"))
-    assert iface == {"state": "connected", "auth": "WPA2-Personal", "cipher": "CCMP", "radio": "802.11n",
-                     "signal": "100%"}
+    wifi = win.wifi({"win.wlan": ProbeResult(value=sample("windows_netsh_wlan_show_interfaces_en.txt"))})
+    assert (wifi.connected, wifi.security, wifi.label, wifi.signal_percent) == (True, "wpa2", "WPA2-Personal", 100)
 
 
-def test_netsh_japanese_labels():
-    [iface] = win.parse_netsh_wlan(sample("windows_netsh_wlan_show_interfaces_ja.txt"))
-    assert iface == {"state": "接続されました", "auth": "WPA2-パーソナル", "cipher": "CCMP", "radio": "802.11n",
-                     "signal": "100%"}
+def test_netsh_japanese_by_shape():
     wifi = win.wifi({"win.wlan": ProbeResult(value=sample("windows_netsh_wlan_show_interfaces_ja.txt"))})
-    assert (wifi.connected, wifi.security) == (True, "wpa2")
+    assert (wifi.connected, wifi.security, wifi.label) == (True, "wpa2", "WPA2-パーソナル")
 
 
 def test_netsh_disconnected_interface_with_two_line_radio_status_is_no_wifi_link():
     text = sample("windows_netsh_wlan_show_interfaces_disconnected.txt")
-    [iface] = win.parse_netsh_wlan(text)
-    assert iface == {"state": "disconnected"}
-    assert win.wifi({"win.wlan": ProbeResult(value=text)}) is None
+    assert win.wifi({"win.wlan": ProbeResult(value=text)}) == NoWifi("netsh: 1 wireless interface, none connected")
 
 
 @pytest.mark.parametrize("block", [1, 2])
 def test_netsh_open_network_is_classified_open(block):
     text = (SOURCES / "windows_netsh_wlan_show_interfaces_open_network_en.txt").read_text(encoding="utf-8")
     part = re.split(r"^# --- block \d.*$", text, flags=re.M)[block]
+    part = "\n".join(ln for ln in part.splitlines() if not ln.startswith("#"))
     wifi = win.wifi({"win.wlan": ProbeResult(value=part)})
     assert (wifi.connected, wifi.security, wifi.label) == (True, "open", "Open")
 
 
-def test_a_wired_pc_without_wlan_service_has_no_wifi_link():
-    assert win.wifi({"win.wlan": ProbeResult(error="netsh exited with status 1")}) is None
+def test_netsh_failing_with_status_1_is_unknown_not_a_wired_pc():
+    # Before: "status 1" in the message meant "no WLAN service: wired". Location access off on
+    # Windows 11 24H2 exits 1 too, so a seeker on an open network was skipped and passed.
+    got = win.wifi({"win.wlan": ProbeResult(error="netsh exited with status 1", kind="failed_status")})
+    assert isinstance(got, Unknown) and got.kind == "failed_status"
+    old = win.wifi({"win.wlan": ProbeResult(error="netsh exited with status 1")})  # snapshot without kinds
+    assert isinstance(old, Unknown) and old.kind == "failed"
 
 
 # ---------------------------------------------------------------- OS

@@ -32,15 +32,16 @@ class Check:
     """Evidence -> decision, pure; the intake service calls it on uploaded evidence."""
 
 
-def unknown(reason: str) -> dict:
-    return {"unknown": reason[:300]}
+def unknown(reason: str, kind: str | None = None) -> dict:
+    """Unknown evidence; `kind` (errors.FAILURE_KINDS) lets a decision pick the right fix text."""
+    return {"unknown": reason[:300], **({"kind": kind} if kind else {})}
 
 
 def unknown_of(*facts: Any) -> dict | None:
     """Evidence for the first Unknown among `facts`, else None."""
     for f in facts:
         if isinstance(f, Unknown):
-            return unknown(f.reason)
+            return unknown(f.reason, f.kind)
     return None
 
 

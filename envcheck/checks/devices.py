@@ -5,24 +5,38 @@ from __future__ import annotations
 from datetime import datetime
 
 from envcheck.checks._base import Check, Decision, items, names, unknown_of
-from envcheck.facts.model import Facts, Wifi
+from envcheck.facts.model import Facts, NoWifi, Wifi
 from envcheck.ruleset import Rules
 
 
 def extract_wifi(facts: Facts, rules: Rules) -> dict:
     if (u := unknown_of(facts.wifi)):
         return u
-    if facts.wifi is None:
-        return {"connected": False}
+    if isinstance(facts.wifi, NoWifi):
+        return {"connected": False, "basis": facts.wifi.basis}
+    if not isinstance(facts.wifi, Wifi):
+        return {"unknown": "no Wi-Fi fact"}
     w: Wifi = facts.wifi
-    return {"connected": w.connected, "security": w.security, "label": w.label}
+    return {"connected": w.connected, "security": w.security, "label": w.label, "source": w.source}
 
 
 def decide_wifi(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
     if "unknown" in ev:
+        if ev.get("kind") == "permission_denied" and platform == "windows":
+            # Windows 11 24H2+: location access off for desktop apps refuses the connection query.
+            return Decision("unknown", "location_off", {})
         return Decision("unknown", "unknown", {"reason": ev["unknown"]})
-    if not ev.get("connected"):
-        return Decision("skipped", "not_wifi", {})
+    if ev.get("connected") is False:
+        basis = ev.get("basis")
+        # Skipped only on a positively read "no wireless link" (facts.model.NoWifi). Evidence
+        # without a basis comes from a checker that also said this when it could not read the
+        # link (a French netsh, location access off): that is unknown, not "not on Wi-Fi".
+        if isinstance(basis, str) and basis.strip():
+            return Decision("skipped", "not_wifi", {"basis": basis[:200]})
+        return Decision("unknown", "unknown", {"reason": "this checker version cannot show that Wi-Fi is off; "
+                                                         "update envcheck and check again"})
+    if ev.get("connected") is not True:
+        return Decision("unknown", "unknown", {"reason": "no Wi-Fi state in the evidence"})
     sec, label = str(ev.get("security")), str(ev.get("label") or "")
     if sec in ("open", "wep"):
         return Decision("fail", sec, {"label": label})
@@ -48,8 +62,8 @@ def decide_reach(ev: dict, rules: Rules, now: datetime, platform: str) -> Decisi
     if ev.get("offline"):
         return Decision("skipped", "offline", {})
     targets = items(ev, "targets")
-    if not targets:
-        return Decision("skipped", "offline", {})
+    if not targets:  # not an offline run: the diagnostics ran and recorded no target
+        return Decision("unknown", "unknown", {"reason": "no connection target in the evidence"})
     bad = [t for t in targets if not t.get("ok")]
     if not bad:
         return Decision("pass", "ok", {"names": names(targets)})

@@ -97,9 +97,15 @@ def _max_age(rules: Rules, product: dict) -> int:
 def decide_updated(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
     if "unknown" in ev:
         return Decision("unknown", "unknown", {"reason": ev["unknown"]})
-    active = [p for p in items(ev, "products")
-              if p.get("state") == "on" and accepted(rules, str(p.get("name")), platform)]
+    products = items(ev, "products")
+    active = [p for p in products if p.get("state") == "on" and accepted(rules, str(p.get("name")), platform)]
     if not active:
+        # Skipped only when no accepted product is on as a read fact; an accepted product whose
+        # state could not be read might be on with stale definitions.
+        if any(p.get("state") not in ("on", "off", "snoozed", "expired") and accepted(rules, str(p.get("name")),
+                                                                                      platform) for p in products):
+            return Decision("unknown", "unreadable", {"names": names(
+                [p for p in products if accepted(rules, str(p.get("name")), platform)])})
         return Decision("skipped", "no_antivirus", {})
     stale, unread = [], []
     for p in active:

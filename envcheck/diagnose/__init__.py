@@ -40,9 +40,10 @@ def _entry(res: Any) -> tuple[Any, str | None] | None:
     return getattr(res, "value", None), getattr(res, "error", None)
 
 
-def diagnostics_from(probes: Mapping[str, Any], rules_dir: str | None = None) -> dict:
+def diagnostics_from(probes: Mapping[str, Any], rules_dir: str | None = None, wifi: Any = None) -> dict:
     """The report's "diagnostics": the net.diagnose document plus the Wi-Fi step from the platform
-    probes. `probes` maps probe id -> ProbeResult (or snapshot entry {"value", "error"})."""
+    probes. `probes` maps probe id -> ProbeResult (or snapshot entry {"value", "error", "kind"}).
+    `wifi`: the Facts' Wi-Fi fact when the caller has it, so the step and network.wifi share one read."""
     from envcheck.diagnose.config import load_config
     from envcheck.diagnose.judge import overall
     from envcheck.diagnose.wifi import wifi_step
@@ -60,6 +61,6 @@ def diagnostics_from(probes: Mapping[str, Any], rules_dir: str | None = None) ->
                "steps": []}
     else:
         doc = {**got[0], "ran": True, "steps": [s for s in got[0].get("steps", []) if s.get("step") != "wifi"]}
-    doc["steps"] = [*doc["steps"], wifi_step(dict(probes), cfg, cfg.causes)]
+    doc["steps"] = [*doc["steps"], wifi_step(dict(probes), cfg, cfg.causes, fact=wifi)]
     doc["status"] = overall(doc["steps"])
     return doc

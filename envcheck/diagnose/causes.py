@@ -8,7 +8,7 @@ CODES = (
     "dns_failed", "dns_slow", "port_blocked", "port_timeout", "port_error", "connect_slow", "udp_unverified",
     "tls_intercepted", "tls_self_signed", "tls_untrusted", "tls_failed", "http_failed", "http_slow",
     "captive_portal", "no_internet", "throughput_low", "throughput_sd", "throughput_failed", "no_server",
-    "proxy_in_use", "wifi_open", "wifi_wep", "wifi_weak", "wifi_unknown", "not_reached",
+    "proxy_in_use", "wifi_open", "wifi_wep", "wifi_weak", "wifi_unknown", "wifi_location", "not_reached",
 )
 
 

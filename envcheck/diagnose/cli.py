@@ -23,18 +23,21 @@ def add_parser(subparsers):
     return d
 
 
+#: The probes the Wi-Fi fact reads (envcheck/facts/wifi.py), per platform.
+WIFI_PROBES = {"windows": ("win.wlanapi", "win.wlan"), "darwin": ("mac.sp_airport",),
+               "linux": ("linux.nmcli_wifi", "linux.net_links")}
+
+
 def _wifi_extra():
-    """The platform's Wi-Fi probe, run as one more bounded step."""
+    """The platform's Wi-Fi probes, run as more bounded steps."""
     from envcheck.probes import current_platform, specs_for
     from envcheck.probes import _run_one  # the same error mapping as LiveHost
 
-    ids = {"windows": "win.wlan", "darwin": "mac.sp_airport", "linux": "linux.nmcli_wifi"}
     try:
         platform = current_platform()
     except NotImplementedError:
-        return None, None
-    spec = next((s for s in specs_for(platform) if s.id == ids[platform]), None)
-    return spec, _run_one
+        return [], _run_one
+    return [s for s in specs_for(platform) if s.id in WIFI_PROBES[platform]], _run_one
 
 
 def run(args) -> int:
@@ -44,18 +47,17 @@ def run(args) -> int:
 
     cfg = load_config(getattr(args, "rules", None))
     cfg = cfg.with_bound(args.timeout).with_server(getattr(args, "server", None)).with_endpoints(args.endpoint)
-    spec, run_one = _wifi_extra()
+    specs, run_one = _wifi_extra()
     probes: dict = {}
-    wifi_thread = None
-    if spec is not None:
-        wifi_thread = threading.Thread(target=run_one, args=(spec, probes), daemon=True)
-        wifi_thread.start()
+    threads = [threading.Thread(target=run_one, args=(spec, probes), daemon=True) for spec in specs]
+    for t in threads:
+        t.start()
     doc = run_diagnose(cfg)
-    if wifi_thread is not None:
-        wifi_thread.join(0.05)
+    for spec, t in zip(specs, threads, strict=True):
+        t.join(0.05)
         if spec.id not in probes:
             from envcheck.probes import ProbeResult
-            probes[spec.id] = ProbeResult(error=f"no answer within {cfg.limit('bound_ms')} ms")
+            probes[spec.id] = ProbeResult(error=f"no answer within {cfg.limit('bound_ms')} ms", kind="timed_out")
     probes["net.diagnose"] = {"value": doc, "error": None}
     doc = diagnostics_from(probes, getattr(args, "rules", None))
     if args.json:

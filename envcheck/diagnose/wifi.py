@@ -7,43 +7,9 @@ import re
 from typing import Any
 
 from envcheck.facts._common import classify_security
-from envcheck.facts._linux_parse import parse_nmcli
-from envcheck.facts._macos import connected_network
-from envcheck.facts._windows import _CONNECTED, parse_netsh_wlan
-
-def parse_netsh(text: str) -> dict | None:
-    """The connected interface of `netsh wlan show interfaces`: {security, label, signal_percent, radio}."""
-    for b in parse_netsh_wlan(text):
-        if b.get("state", "").lower() in _CONNECTED and "auth" in b:
-            sig = re.match(r"(\d+)\s*%", b.get("signal", ""))
-            return {"security": classify_security(b["auth"], b.get("cipher")), "label": b["auth"],
-                    "signal_percent": int(sig.group(1)) if sig else None, "radio": b.get("radio") or None}
-    return None
-
-
-def parse_airport(doc: Any) -> dict | None:
-    """The connected network of `system_profiler -json SPAirPortDataType`: {security, label, signal_dbm, noise_dbm}."""
-    net = connected_network(doc)
-    if not net or not net.get("spairport_security_mode"):
-        return None
-    label = str(net["spairport_security_mode"])
-    m = re.match(r"\s*(-?\d+)\s*dBm\s*/\s*(-?\d+)\s*dBm", str(net.get("spairport_signal_noise", "")))
-    return {"security": classify_security(label), "label": label,
-            "signal_dbm": int(m.group(1)) if m else None, "noise_dbm": int(m.group(2)) if m else None,
-            "radio": net.get("spairport_network_phymode")}
-
-
-def parse_nmcli_value(value: Any) -> dict | None:
-    """The linux.nmcli_wifi probe value {"fields", "text"}: {security, label, signal_percent}."""
-    if not isinstance(value, dict):
-        return None
-    row = parse_nmcli(str(value.get("fields", "")), str(value.get("text", "")))
-    if row is None:
-        return None
-    label = row.get("SECURITY", "")
-    sig = row.get("SIGNAL", "")
-    return {"security": classify_security(label), "label": label or "(none)",
-            "signal_percent": int(sig) if sig.isdigit() else None}
+from envcheck.facts.model import NoWifi, Unknown, Wifi
+from envcheck.facts.wifi import wifi_fact
+from envcheck.probes import ProbeResult
 
 
 def parse_nmcli_table(text: str) -> dict | None:
@@ -64,55 +30,48 @@ def parse_nmcli_table(text: str) -> dict | None:
     return None
 
 
-def _result(res: Any) -> tuple[Any, str | None] | None:
-    """(value, error) of a ProbeResult or snapshot entry; None when absent."""
-    if res is None:
-        return None
-    if isinstance(res, dict):
-        return res.get("value"), res.get("error")
-    return getattr(res, "value", None), getattr(res, "error", None)
+def _results(probes: dict) -> tuple[str | None, dict[str, ProbeResult]]:
+    """(platform, ProbeResults) from ProbeResults or snapshot entries {"value", "error", "kind"}."""
+    out: dict[str, ProbeResult] = {}
+    for pid, res in probes.items():
+        if isinstance(res, ProbeResult):
+            out[pid] = res
+        elif isinstance(res, dict):
+            out[pid] = ProbeResult(value=res.get("value"), error=res.get("error"), kind=res.get("kind"))
+    platform = next((p for p, prefix in (("windows", "win."), ("darwin", "mac."), ("linux", "linux."))
+                     if any(pid.startswith(prefix) for pid in out)), None)
+    return platform, out
 
 
-def link_from_probes(probes: dict) -> tuple[dict | None, str | None, bool]:
-    """(link, error, present): the Wi-Fi link from whichever platform probe was recorded."""
-    for pid, parse, kind in (("win.wlan", parse_netsh, str), ("mac.sp_airport", parse_airport, (dict, list)),
-                             ("linux.nmcli_wifi", parse_nmcli_value, dict)):
-        got = _result(probes.get(pid))
-        if got is None:
-            continue
-        value, error = got
-        if error:
-            # No WLAN service/adapter or no NetworkManager: a wired machine, not a failure.
-            if "not installed" in error or "status 1" in error:
-                return None, None, True
-            return None, error, True
-        if not isinstance(value, kind):
-            return None, f"{pid}: unexpected value", True
-        return parse(value), None, True
-    return None, None, False
-
-
-def wifi_step(probes: dict, cfg, texts) -> dict:
+def wifi_step(probes: dict, cfg, texts, fact: Any = None) -> dict:
+    """The diagnostics' Wi-Fi step from the SAME fact network.wifi uses (facts/wifi.py): `fact` when
+    the caller already read it (pipeline), else read here from the probes (envcheck diagnose)."""
     from envcheck.diagnose.causes import cause
 
-    link, error, present = link_from_probes(probes)
+    platform, results = _results(probes)
     step: dict = {"step": "wifi"}
-    if not present:
-        return {**step, "status": "skipped", "reason": "no Wi-Fi probe recorded"}
-    if error:
-        return {**step, "status": "failed", "error": error[:200], "cause": cause(texts, "wifi_unknown", error=error[:200])}
-    if link is None:
-        return {**step, "status": "skipped", "reason": "not on Wi-Fi"}
+    if not isinstance(fact, (Wifi, NoWifi, Unknown)):
+        if platform is None:
+            return {**step, "status": "skipped", "reason": "no Wi-Fi probe recorded"}
+        fact = wifi_fact(platform, results)
+    if isinstance(fact, Unknown):
+        error = fact.reason[:200]
+        code = "wifi_location" if fact.kind == "permission_denied" and platform in (None, "windows") else "wifi_unknown"
+        return {**step, "status": "failed", "error": error, "cause": cause(texts, code, error=error)}
+    if isinstance(fact, NoWifi):
+        return {**step, "status": "skipped", "reason": f"not on Wi-Fi ({fact.basis[:160]})"}
+    link = {"security": fact.security, "label": fact.label, "signal_percent": fact.signal_percent,
+            "signal_dbm": fact.signal_dbm, "noise_dbm": fact.noise_dbm, "radio": fact.radio}
     step.update({k: v for k, v in link.items() if v is not None})
-    sec = link["security"]
+    sec = fact.security
     if sec in ("open", "wep"):
         return {**step, "status": "failed", "cause": cause(texts, f"wifi_{sec}")}
-    pct, dbm = link.get("signal_percent"), link.get("signal_dbm")
+    pct, dbm = fact.signal_percent, fact.signal_dbm
     weak = (pct is not None and pct < cfg.limit("weak_signal_percent")) or \
            (dbm is not None and dbm < cfg.limit("weak_signal_dbm"))
     if weak:
         shown = f"{pct}%" if pct is not None else f"{dbm} dBm"
         return {**step, "status": "degraded", "cause": cause(texts, "wifi_weak", signal=shown)}
     if sec == "unknown":
-        return {**step, "status": "degraded", "cause": cause(texts, "wifi_unknown", error=link.get("label") or "-")}
+        return {**step, "status": "degraded", "cause": cause(texts, "wifi_unknown", error=fact.label or "-")}
     return {**step, "status": "ok"}

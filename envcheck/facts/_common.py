@@ -11,24 +11,42 @@ from envcheck.probes import ProbeResult
 
 
 class Missing(Exception):
-    """A probe has no usable value; carries the reason for `Unknown`."""
+    """A probe has no usable value; carries the reason (and failure kind) for `Unknown`."""
+
+    def __init__(self, reason: str, kind: str | None = None):
+        super().__init__(reason)
+        self.kind = kind
+
+    def unknown(self) -> Unknown:
+        return Unknown(str(self), self.kind)
 
 
 def value(results: Mapping[str, ProbeResult], pid: str, kind: type | tuple[type, ...] | None = None) -> Any:
     """The value of probe `pid`, or raise Missing with the reason it is not there."""
     res = results.get(pid)
     if res is None:
-        raise Missing(f"{pid}: not recorded")
+        raise Missing(f"{pid}: not recorded", "failed")
     if res.error is not None:
-        raise Missing(f"{pid}: {res.error}")
+        raise Missing(f"{pid}: {res.error}", res.failure)
     if kind is not None and not isinstance(res.value, kind):
-        raise Missing(f"{pid}: unexpected value ({type(res.value).__name__})")
+        raise Missing(f"{pid}: unexpected value ({type(res.value).__name__})", "unparsed")
     return res.value
 
 
 def error_of(results: Mapping[str, ProbeResult], pid: str) -> str | None:
     res = results.get(pid)
     return "not recorded" if res is None else res.error
+
+
+def failure_of(results: Mapping[str, ProbeResult], pid: str) -> str | None:
+    """The failure kind of probe `pid`: None when it has a value, "failed" when it was not recorded."""
+    res = results.get(pid)
+    return "failed" if res is None else res.failure
+
+
+def absent(results: Mapping[str, ProbeResult], pid: str) -> bool:
+    """The probe positively found that what it reads does not exist (kind not_installed)."""
+    return failure_of(results, pid) == "not_installed"
 
 
 def parse_time(text: Any) -> datetime | None:
@@ -51,7 +69,7 @@ def processes(results: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
     try:
         names = value(results, "proc.names", list)
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     return tuple(str(n) for n in names if isinstance(n, str))
 
 
@@ -70,7 +88,7 @@ def endpoints(results: Mapping[str, ProbeResult]) -> tuple[Endpoint, ...] | Unkn
                                   else None)
                          for s in rows)
         except Missing as exc:
-            return Unknown(str(exc))
+            return exc.unknown()
         except (KeyError, TypeError, ValueError):
             return Unknown("net.diagnose: unreadable value")
     return None  # offline: the network steps did not run

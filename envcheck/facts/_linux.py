@@ -6,8 +6,9 @@ import json
 from typing import Mapping
 
 from envcheck.facts import _linux_parse as p
-from envcheck.facts._common import Missing, classify_security, endpoints, error_of, parse_time, processes, value
-from envcheck.facts.model import AvProduct, Facts, Firewall, LinuxUpdates, OsInfo, Software, Unknown, Wifi
+from envcheck.facts._common import Missing, absent, endpoints, error_of, parse_time, processes, value
+from envcheck.facts.model import AvProduct, Facts, Firewall, LinuxUpdates, NoWifi, OsInfo, Software, Unknown, Wifi
+from envcheck.facts.wifi import wifi_fact
 from envcheck.probes import ProbeResult
 
 
@@ -15,7 +16,7 @@ def os_info(r: Mapping[str, ProbeResult]) -> OsInfo | Unknown:
     try:
         rel = p.parse_os_release(value(r, "linux.os_release", str))
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     if not rel.get("ID"):
         return Unknown("os-release has no ID")
     distro = rel["ID"].lower()
@@ -39,7 +40,7 @@ def software(r: Mapping[str, ProbeResult]) -> tuple[Software, ...] | Unknown:
         if not isinstance(rows, list):
             raise Missing("linux.packages: no package list")
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     out = [Software(name=str(row[0]), version=str(row[1]) if len(row) > 1 else None, kind="package")
            for row in rows if isinstance(row, list) and row and isinstance(row[0], str)]
     for pid, kind in (("linux.flatpak", "flatpak"), ("linux.snap", "snap")):
@@ -76,7 +77,7 @@ def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
             "running", "not running"):
         found.append(Firewall("firewalld", fw_state.value.strip() == "running", note="firewall-cmd --state"))
     elif states.get("firewalld") in ("active", "inactive", "failed") and not (
-            states.get("firewalld") == "inactive" and "not installed" in (error_of(r, "linux.firewalld_state") or "")):
+            states.get("firewalld") == "inactive" and absent(r, "linux.firewalld_state")):
         # `systemctl is-active` says "inactive" for a unit that does not exist too: without
         # firewall-cmd that is no firewalld at all, not a firewalld that is off.
         found.append(Firewall("firewalld", states["firewalld"] == "active", note="systemctl is-active firewalld"))
@@ -103,9 +104,7 @@ def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
     if found:
         return tuple(found)
     # Nothing found: that is "no firewall" only if every firewall is known to be absent.
-    absent = [pid for pid in ("linux.ufw_conf", "linux.firewalld_state", "linux.nft_ruleset")
-              if "not installed" in (error_of(r, pid) or "") or "does not exist" in (error_of(r, pid) or "")]
-    if len(absent) == 3:
+    if all(absent(r, pid) for pid in ("linux.ufw_conf", "linux.firewalld_state", "linux.nft_ruleset")):
         return ()
     reasons = "; ".join(f"{pid}: {error_of(r, pid)}" for pid in ("linux.units", "linux.nft_ruleset",
                                                                   "linux.firewalld_state") if error_of(r, pid))
@@ -116,8 +115,7 @@ def antivirus(r: Mapping[str, ProbeResult]) -> tuple[AvProduct, ...] | Unknown:
     try:
         headers = value(r, "linux.clamav_db", dict)
     except Missing as exc:
-        err = error_of(r, "linux.clamav_db") or ""
-        return () if "no ClamAV database" in err or "does not exist" in err else Unknown(str(exc))
+        return () if absent(r, "linux.clamav_db") else exc.unknown()
     dates = [d for d in (p.parse_cvd_header(str(h)) for h in headers.values()) if d]
     units = r.get("linux.units")
     states = units.value if units and units.ok and isinstance(units.value, dict) else {}
@@ -138,11 +136,12 @@ def updates(r: Mapping[str, ProbeResult]) -> LinuxUpdates | Unknown:
         n = p.parse_apt_upgradable(apt.value)
         pending = n if n is not None else Unknown("apt list --upgradable printed nothing readable")
     elif dnf and dnf.ok and isinstance(dnf.value, str):
-        pending = p.parse_dnf_security(dnf.value)
-    elif apt and apt.error and "not installed" not in apt.error:
-        pending = Unknown(f"apt: {apt.error}")
-    elif dnf and dnf.error and "not installed" not in dnf.error:
-        pending = Unknown(f"dnf: {dnf.error}")
+        n_dnf = p.parse_dnf_security(dnf.value)
+        pending = n_dnf if n_dnf is not None else Unknown("dnf updateinfo printed nothing readable", "unparsed")
+    elif apt and apt.error and apt.failure != "not_installed":
+        pending = Unknown(f"apt: {apt.error}", apt.failure)
+    elif dnf and dnf.error and dnf.failure != "not_installed":
+        pending = Unknown(f"dnf: {dnf.error}", dnf.failure)
     last = parse_time(t.get("apt_history")) or parse_time(t.get("dnf_history"))
     if last is None:  # no log: the package database's own change time is the next best record
         last = parse_time(t.get("dpkg_status")) or parse_time(t.get("rpm_db"))
@@ -154,26 +153,16 @@ def updates(r: Mapping[str, ProbeResult]) -> LinuxUpdates | Unknown:
     return LinuxUpdates(last_upgrade=last, pending_security=pending, lists_refreshed=refreshed)
 
 
-def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
-    res = r.get("linux.nmcli_wifi")
-    if res is None or (res.error and "not installed" in res.error):
-        return None  # no NetworkManager: treated as no Wi-Fi in use; wired is the common case
-    try:
-        v = value(r, "linux.nmcli_wifi", dict)
-        row = p.parse_nmcli(str(v.get("fields", "")), str(v.get("text", "")))
-    except Missing as exc:
-        return Unknown(str(exc))
-    if row is None:
-        return None
-    label = row.get("SECURITY", "")
-    return Wifi(connected=True, security=classify_security(label), label=label or "(none)")
+def wifi(r: Mapping[str, ProbeResult]) -> Wifi | NoWifi | Unknown:
+    """nmcli and /sys/class/net: facts/wifi.py (shared with the diagnostics)."""
+    return wifi_fact("linux", r)
 
 
 def cameras(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
     try:
         nodes = value(r, "linux.video", dict)
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     # One webcam makes two nodes (capture + metadata); index 0 is the capture node.
     return tuple(sorted({str(n.get("name", "")) for n in nodes.values()
                          if isinstance(n, dict) and n.get("index") in (0, None) and n.get("name")}))
@@ -183,7 +172,7 @@ def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
     try:
         return tuple(p.parse_asound_pcm(value(r, "linux.asound_pcm", str)))
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
 
 
 def collect(r: Mapping[str, ProbeResult]) -> Facts:

@@ -89,15 +89,28 @@ def parse_apt_upgradable(text: str) -> int | None:
     return count if seen_listing else None
 
 
-def parse_dnf_security(text: str) -> int:
-    """Number of packages with a pending security advisory (`dnf updateinfo list --security`)."""
-    count = 0
+#: Lines dnf/yum print besides advisory rows (the probe runs them with LC_ALL=C).
+_DNF_CHATTER = ("Last metadata expiration check", "Updating Subscription Management", "Loaded plugins",
+                "Security:", "Not root", "This system is")
+
+
+def parse_dnf_security(text: str) -> int | None:
+    """Number of packages with a pending security advisory (`dnf updateinfo list --security`);
+    None when the text is neither advisory rows nor dnf's own status lines (not understood)."""
+    count, rows, other = 0, 0, 0
     for line in text.splitlines():
         parts = line.split()
-        if len(parts) >= 3 and re.match(r"^[A-Z]+-\d{4}[-:]", parts[0]) and (
-                parts[1].endswith("/Sec.") or parts[1] == "security"):
-            count += 1
-    return count
+        if not parts:
+            continue
+        if len(parts) >= 3 and re.match(r"^[A-Z]+-\d{4}[-:]", parts[0]):
+            rows += 1
+            if parts[1].endswith("/Sec.") or parts[1] == "security":
+                count += 1
+        elif not line.strip().startswith(_DNF_CHATTER):
+            other += 1
+    # Advisory rows make the count; without any, only dnf's own chatter (or nothing) means "none
+    # pending". Random text used to read as 0 and let os.patched pass.
+    return count if rows or not other else None
 
 
 def last_apt_upgrade(text: str) -> str | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from envcheck.facts._common import Missing, classify_security, endpoints, parse_time, processes, value
-from envcheck.facts.model import AvProduct, Facts, Firewall, OsInfo, Software, Unknown, UpdateAgent, Wifi
+from envcheck.facts._common import Missing, endpoints, parse_time, processes, value
+from envcheck.facts.model import AvProduct, Facts, Firewall, NoWifi, OsInfo, Software, Unknown, UpdateAgent, Wifi
+from envcheck.facts.wifi import connected_network, wifi_fact  # noqa: F401 - connected_network re-exported
 from envcheck.probes import ProbeResult
 
 # Build prefixes by major, to see through the 10.16 compatibility shim.
@@ -27,7 +28,7 @@ def os_info(r: Mapping[str, ProbeResult]) -> OsInfo | Unknown:
     try:
         sv = parse_sw_vers(value(r, "mac.sw_vers", str))
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     version = sv.get("ProductVersion")
     if not version or not re.fullmatch(r"\d+(\.\d+){0,2}", version):
         return Unknown("sw_vers printed no readable ProductVersion")
@@ -56,7 +57,7 @@ def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
     try:
         state = parse_alf(value(r, "mac.alf", str))
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     if state is None:
         return Unknown("socketfilterfw printed no firewall state")
     return (Firewall("macOS Application Firewall", state >= 1, detail=(("state", state >= 1),),
@@ -67,7 +68,7 @@ def software(r: Mapping[str, ProbeResult]) -> tuple[Software, ...] | Unknown:
     try:
         rows = value(r, "mac.apps", list)
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     out = []
     for a in rows:
         if not isinstance(a, dict) or not a.get("bundle"):
@@ -84,7 +85,7 @@ def antivirus(r: Mapping[str, ProbeResult]) -> tuple[AvProduct, ...] | Unknown:
     try:
         xp = value(r, "mac.xprotect", dict)
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     when = parse_time(xp.get("modified"))
     hist = r.get("mac.install_history")
     if hist and hist.ok and isinstance(hist.value, list):
@@ -110,7 +111,7 @@ def cameras(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
     try:
         items = _profiler_items(r, "mac.sp_camera", "SPCameraDataType")
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     return tuple(sorted({str(c.get("_name")) for c in items if isinstance(c, dict) and c.get("_name")
                          and not re.search(r"virtual|obs", str(c.get("_name")), re.I)}))
 
@@ -132,7 +133,7 @@ def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
     try:
         items = _profiler_items(r, "mac.sp_audio", "SPAudioDataType")
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     # A virtual or aggregate input (Microsoft Teams Audio, BlackHole, Loopback) is software, not a
     # microphone: a real capture lists "Microsoft Teams Audio" with coreaudio_device_input 1 and
     # transport coreaudio_device_type_virtual. Counting it would pass device.microphone on a Mac
@@ -143,33 +144,9 @@ def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
                          and d.get("coreaudio_device_transport") not in _SOFTWARE_AUDIO}))
 
 
-def connected_network(doc: Any) -> dict | None:
-    """The current-network block of the connected Wi-Fi interface in SPAirPortDataType JSON
-    ({} when connected but no block is given); None when not on Wi-Fi."""
-    for d in _walk(doc):
-        if str(d.get("_name", "")).startswith(("awdl", "llw")):
-            continue  # Apple Wireless Direct Link / low-latency WLAN: peer-to-peer, never the uplink
-        net = d.get("spairport_current_network_information")
-        status = d.get("spairport_status_information")
-        # A real capture (JP, pairport_security_mode_wpa3_transition) has en0 with a full current
-        # network block but no spairport_status_information key at all. Treating that as "not on
-        # Wi-Fi" would skip the check, so an open network would never fail: when the status key
-        # is absent, a current network that names its security mode counts as connected.
-        if status == "spairport_status_connected" or (
-                status is None and isinstance(net, dict) and bool(net.get("spairport_security_mode"))):
-            return net if isinstance(net, dict) else {}
-    return None
-
-
-def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
-    try:
-        net = connected_network(_profiler_items(r, "mac.sp_airport", "SPAirPortDataType"))
-    except Missing as exc:
-        return Unknown(str(exc))
-    if net is None:
-        return None
-    label = str(net.get("spairport_security_mode") or "")
-    return Wifi(True, classify_security(label), label) if label else Wifi(True, "unknown", "")
+def wifi(r: Mapping[str, ProbeResult]) -> Wifi | NoWifi | Unknown:
+    """system_profiler SPAirPortDataType: facts/wifi.py (shared with the diagnostics)."""
+    return wifi_fact("darwin", r)
 
 
 def _lead(text: Any) -> tuple[int, ...] | None:

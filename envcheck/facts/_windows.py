@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from envcheck.facts._common import Missing, classify_security, endpoints, parse_time, processes, value
-from envcheck.facts.model import AvProduct, Facts, Firewall, OsInfo, Software, Unknown, UpdateAgent, Wifi
+from envcheck.facts._common import Missing, endpoints, parse_time, processes, value
+from envcheck.facts.model import AvProduct, Facts, Firewall, NoWifi, OsInfo, Software, Unknown, UpdateAgent, Wifi
+from envcheck.facts.wifi import wifi_fact
 from envcheck.probes import ProbeResult
 
 WIN11_FIRST_BUILD = 22000
@@ -16,7 +17,7 @@ def os_info(r: Mapping[str, ProbeResult]) -> OsInfo | Unknown:
     try:
         cv = value(r, "win.current_version", dict)
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     try:
         build = int(str(cv.get("CurrentBuild") or cv.get("CurrentBuildNumber")).strip())
     except ValueError:
@@ -173,57 +174,16 @@ def software(r: Mapping[str, ProbeResult]) -> tuple[Software, ...] | Unknown:
     try:
         rows = value(r, "win.uninstall", list)
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     return tuple(Software(name=str(e["DisplayName"]).strip(), version=str(e["DisplayVersion"]).strip()
                           if e.get("DisplayVersion") else None, kind="installed",
                           ident=e["hive"] if isinstance(e.get("hive"), str) else None)
                  for e in rows if isinstance(e, dict) and e.get("DisplayName"))
 
 
-# netsh labels are translated; these are the English and Japanese ones.
-_WLAN_LABELS = {
-    "state": ("state", "状態"),
-    "auth": ("authentication", "認証"),
-    "cipher": ("cipher", "暗号"),
-    "signal": ("signal", "シグナル"),
-    "radio": ("radio type", "無線の種類"),
-}
-_CONNECTED = ("connected", "接続されました", "接続")
-
-
-def parse_netsh_wlan(text: str) -> list[dict[str, str]]:
-    """One dict per interface with keys state/auth/cipher/signal/radio (only those found)."""
-    interfaces: list[dict[str, str]] = []
-    current: dict[str, str] | None = None
-    for line in text.splitlines():
-        m = re.match(r"^\s*([^:]+?)\s*:\s?(.*)$", line)
-        if not m:
-            continue
-        label, val = m.group(1).strip().lower(), m.group(2).strip()
-        if label in ("name", "名前"):
-            current = {}
-            interfaces.append(current)
-            continue
-        if current is None:
-            continue
-        for key, words in _WLAN_LABELS.items():
-            if label in words and key not in current:
-                current[key] = val
-    return interfaces
-
-
-def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
-    res = r.get("win.wlan")
-    if res is not None and res.error and ("not installed" in res.error or "status 1" in res.error):
-        return None  # no WLAN service or adapter: a wired PC
-    try:
-        text = value(r, "win.wlan", str)
-    except Missing as exc:
-        return Unknown(str(exc))
-    for iface in parse_netsh_wlan(text):
-        if iface.get("state", "").lower() in _CONNECTED and "auth" in iface:
-            return Wifi(True, classify_security(iface["auth"], iface.get("cipher")), iface["auth"])
-    return None
+def wifi(r: Mapping[str, ProbeResult]) -> Wifi | NoWifi | Unknown:
+    """The Native Wifi API, netsh as fallback: facts/wifi.py (shared with the diagnostics)."""
+    return wifi_fact("windows", r)
 
 
 _IR_OR_VIRTUAL = re.compile(r"\bIR\b|infrared|赤外線|virtual|仮想|obs-?camera|snap camera|manycam", re.I)
@@ -233,7 +193,7 @@ def cameras(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
     try:
         rows = _as_list(_section(r, "Camera"))
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     # Windows Hello IR sensors and virtual cameras cannot show the seeker's face to a counselor.
     return tuple(sorted({str(d.get("FriendlyName")) for d in rows if d.get("FriendlyName")
                          and str(d.get("Status", "OK")).upper() == "OK"
@@ -247,7 +207,7 @@ def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
     try:
         rows = _as_list(_section(r, "AudioEndpoint"))
     except Missing as exc:
-        return Unknown(str(exc))
+        return exc.unknown()
     out = set()
     for d in rows:
         name, inst = str(d.get("FriendlyName") or ""), str(d.get("InstanceId") or "").upper()

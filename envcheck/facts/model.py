@@ -15,6 +15,8 @@ class Unknown:
     """A fact that could not be determined, and why (one line, for people)."""
 
     reason: str
+    kind: str | None = None
+    """The probe failure kind behind it (errors.FAILURE_KINDS), when one probe's failure is the cause."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,24 @@ class Wifi:
     security: str
     """Normalised: "open", "wep", "wpa", "wpa2", "wpa3", "owe", "enterprise" or "unknown"."""
     label: str = ""
-    """The OS's own word for it ("WPA2-Personal", "spairport_security_mode_none", "WPA1 WPA2")."""
+    """The OS's own word for it ("WPA2-Personal", "spairport_security_mode_none", "DOT11_AUTH_ALGO_RSNA_PSK")."""
+    signal_percent: int | None = None
+    signal_dbm: int | None = None
+    noise_dbm: int | None = None
+    radio: str | None = None
+    source: str = ""
+    """Which reader established it: "wlanapi", "netsh", "system_profiler", "nmcli"."""
+
+
+@dataclass(frozen=True)
+class NoWifi:
+    """A positively read fact: the interface list was read and no wireless link is in use.
+
+    The only thing that may make network.wifi `skipped`; anything less certain is Unknown.
+    """
+
+    basis: str
+    """The evidence, for people: e.g. "wlanapi: 1 wireless interface, disconnected"."""
 
 
 @dataclass(frozen=True)
@@ -133,8 +152,8 @@ class Facts:
     antivirus: tuple[AvProduct, ...] | Unknown
     software: tuple[Software, ...] | Unknown
     processes: tuple[str, ...] | Unknown
-    wifi: Wifi | None | Unknown
-    """None: no Wi-Fi link in use (wired, or no Wi-Fi adapter)."""
+    wifi: Wifi | NoWifi | Unknown
+    """NoWifi: positively no Wi-Fi link in use (wired, or no Wi-Fi adapter)."""
     cameras: tuple[str, ...] | Unknown
     microphones: tuple[str, ...] | Unknown
     linux_updates: LinuxUpdates | Unknown | None = None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
-from envcheck.errors import InvalidSnapshot, ProbeError
+from envcheck.errors import InvalidSnapshot, ProbeError, failure_kind
 
 SNAPSHOT_FORMAT = "envcheck.snapshot/1"
 PLATFORMS = ("windows", "darwin", "linux")
@@ -42,17 +42,30 @@ class ProbeSpec:
 
 @dataclass(frozen=True)
 class ProbeResult:
-    """A probe's answer: a JSON value, or None with the reason it could not be read."""
+    """A probe's answer: a JSON value, or None with the reason it could not be read.
+
+    `error` is for people; `kind` (errors.FAILURE_KINDS) is what code decides on. A snapshot
+    written before kinds existed has none: its failures read as "failed", i.e. unknown.
+    """
 
     value: Any = None
     error: str | None = None
+    kind: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def failure(self) -> str | None:
+        """The failure kind when the probe failed, else None."""
+        return None if self.error is None else failure_kind(self.kind)
+
     def to_json(self) -> dict:
-        return {"value": self.value, "error": self.error}
+        out = {"value": self.value, "error": self.error}
+        if self.error is not None:
+            out["kind"] = failure_kind(self.kind)
+        return out
 
 
 def current_platform() -> str:
@@ -79,7 +92,7 @@ def _run_one(spec: ProbeSpec, out: dict[str, ProbeResult]) -> None:
         json.dumps(value)  # a probe must return JSON-able data
         out[spec.id] = ProbeResult(value=value)
     except ProbeError as exc:
-        out[spec.id] = ProbeResult(error=str(exc) or type(exc).__name__)
+        out[spec.id] = ProbeResult(error=str(exc) or type(exc).__name__, kind=exc.kind)
     except Exception as exc:  # noqa: BLE001 - a probe bug must become `unknown`, not a crash
         out[spec.id] = ProbeResult(error=f"probe failed: {type(exc).__name__}: {exc}"[:300])
 
@@ -105,7 +118,7 @@ class LiveHost:
         for spec, t, deadline in threads:
             t.join(max(0.0, deadline - time.monotonic()))
             if spec.id not in out:
-                out[spec.id] = ProbeResult(error=f"no answer within {spec.timeout:g} s")
+                out[spec.id] = ProbeResult(error=f"no answer within {spec.timeout:g} s", kind="timed_out")
             if progress:
                 progress(spec.id)
         return {s.id: out[s.id] for s in specs}
@@ -122,7 +135,7 @@ class ReplayHost:
     def collect(self, progress: Callable[[str], None] | None = None) -> dict[str, ProbeResult]:
         out = {}
         for pid, entry in self._probes.items():
-            out[pid] = ProbeResult(value=entry.get("value"), error=entry.get("error"))
+            out[pid] = ProbeResult(value=entry.get("value"), error=entry.get("error"), kind=entry.get("kind"))
             if progress:
                 progress(pid)
         return out
@@ -163,11 +176,16 @@ def parse_snapshot(text: str, name: str = "snapshot") -> dict:
     if not isinstance(probes, dict):
         raise InvalidSnapshot(f"{name} has no probes object")
     for pid, entry in probes.items():
-        if not isinstance(entry, dict) or set(entry) - {"value", "error"}:
-            raise InvalidSnapshot(f"{name}: probe {pid!r} must be an object with 'value' and 'error'")
+        if not isinstance(entry, dict) or set(entry) - {"value", "error", "kind"}:
+            raise InvalidSnapshot(f"{name}: probe {pid!r} must be an object with 'value', 'error' and 'kind'")
         err = entry.get("error")
         if err is not None and not isinstance(err, str):
             raise InvalidSnapshot(f"{name}: probe {pid!r} has an error that is not text")
+        # "kind" is optional (snapshots before it loaded as "failed"); a kind this version does
+        # not know (a newer checker's) also reads as "failed", so it must not be refused here.
+        kind = entry.get("kind")
+        if kind is not None and not isinstance(kind, str):
+            raise InvalidSnapshot(f"{name}: probe {pid!r} has a kind that is not text")
     return doc
 
 

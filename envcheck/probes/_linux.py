@@ -11,7 +11,7 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 
-from envcheck.errors import NotInstalled, ProbeError
+from envcheck.errors import NotInstalled, ProbeError, Unparsed
 from envcheck.probes import ProbeSpec, _aptcache
 from envcheck.probes._run import read_bytes, read_text, run
 
@@ -101,7 +101,7 @@ def unit_states() -> dict:
     out = run(["systemctl", "is-active", *UNITS], timeout=5, ok_codes=tuple(range(0, 5)))
     states = out.split()
     if len(states) != len(UNITS):
-        raise ProbeError(f"systemctl gave {len(states)} answers for {len(UNITS)} units")
+        raise Unparsed(f"systemctl gave {len(states)} answers for {len(UNITS)} units")
     return dict(zip(UNITS, states))
 
 
@@ -232,6 +232,31 @@ def asound_pcm() -> str:
         return ""  # no sound driver loaded: no devices, which is a fact, not an error
 
 
+def net_links(root: str = "/sys/class/net") -> list[dict]:
+    """Every network interface: wireless or not (its `wireless`/`phy80211` entry) and its operstate.
+
+    The positive fact behind "not on Wi-Fi" on Linux (facts/wifi.py): the list was read and no
+    wireless interface is up. Interface names are kept out of the value.
+    """
+    try:
+        names = sorted(os.listdir(root))
+    except FileNotFoundError as exc:
+        raise NotInstalled(f"{root} does not exist") from exc
+    except PermissionError as exc:
+        from envcheck.errors import AccessDenied
+        raise AccessDenied(f"not allowed to read {root}") from exc
+    out = []
+    for name in names:
+        base = os.path.join(root, name)
+        wireless = os.path.isdir(os.path.join(base, "wireless")) or os.path.exists(os.path.join(base, "phy80211"))
+        try:
+            state = read_text(os.path.join(base, "operstate"), 64).strip()
+        except ProbeError:
+            state = "unreadable"
+        out.append({"wireless": wireless, "operstate": state, "loopback": name == "lo"})
+    return out
+
+
 NMCLI_FIELDS = "ACTIVE,SECURITY,SIGNAL"
 
 
@@ -263,6 +288,8 @@ PROBES = [
               "modification times of apt/dnf/dpkg/rpm state files and the last upgrade in /var/log/apt/history.log"),
     ProbeSpec("linux.video", L, 2, video_devices, "/sys/class/video4linux/video*/name and index"),
     ProbeSpec("linux.asound_pcm", L, 2, asound_pcm, "/proc/asound/pcm, verbatim"),
+    ProbeSpec("linux.net_links", L, 2, net_links,
+              "/sys/class/net/*: wireless (a wireless/ or phy80211 entry) and operstate, names left out"),
     ProbeSpec("linux.nmcli_wifi", L, 11, nmcli_wifi,
               f"nmcli --terse --fields {NMCLI_FIELDS} device wifi list --rescan no", spawns=("nmcli",)),
 ]

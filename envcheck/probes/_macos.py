@@ -7,7 +7,7 @@ import os
 import plistlib
 from datetime import datetime, timezone
 
-from envcheck.errors import NotInstalled, ProbeError
+from envcheck.errors import NotInstalled, ProbeError, Unparsed
 from envcheck.probes import ProbeSpec
 from envcheck.probes._run import read_bytes, run
 
@@ -33,7 +33,7 @@ def _plist(path: str) -> dict:
     try:
         data = plistlib.loads(read_bytes(path, 4 * 1024 * 1024))
     except (plistlib.InvalidFileException, ValueError, OverflowError) as exc:
-        raise ProbeError(f"{os.path.basename(path)} is not a readable property list") from exc
+        raise Unparsed(f"{os.path.basename(path)} is not a readable property list") from exc
     return data if isinstance(data, dict) else {}
 
 
@@ -100,7 +100,7 @@ def _profiler(data_type: str, timeout: float):
     try:
         return json.loads(out)
     except json.JSONDecodeError as exc:
-        raise ProbeError(f"system_profiler {data_type} did not print JSON ({exc.msg})") from exc
+        raise Unparsed(f"system_profiler {data_type} did not print JSON ({exc.msg})") from exc
 
 
 def install_history() -> list[dict]:

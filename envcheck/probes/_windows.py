@@ -12,9 +12,10 @@ import base64
 import json
 import os
 
-from envcheck.errors import NotInstalled, ProbeError
+from envcheck.errors import NotInstalled, Unparsed
 from envcheck.probes import ProbeSpec
-from envcheck.probes._run import run
+from envcheck.probes._wlanapi import LOCATION_URI
+from envcheck.probes._run import run, run_status
 
 W = ("windows",)
 
@@ -157,14 +158,38 @@ def security() -> dict:
     try:
         doc = json.loads(out.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
-        raise ProbeError(f"PowerShell printed something that is not JSON ({exc.msg})") from exc
+        raise Unparsed(f"PowerShell printed something that is not JSON ({exc.msg})") from exc
     if not isinstance(doc, dict):
-        raise ProbeError("PowerShell printed JSON that is not an object")
+        raise Unparsed("PowerShell printed JSON that is not an object")
     return doc
 
 
-def wlan_interfaces() -> str:
-    return run(["netsh", "wlan", "show", "interfaces"], timeout=10)
+def wlan_interfaces() -> str | None:
+    """netsh, the fallback: None (not run) when the Native Wifi API already answered in full."""
+    from envcheck.errors import AccessDenied, FailedStatus, ProbeError
+    from envcheck.probes import _wlanapi
+
+    try:
+        api = _wlanapi.read()
+        if not any("query_error" in i for i in api.get("interfaces", [])):
+            return None
+    except ProbeError:
+        pass
+    status, out = run_status(["netsh", "wlan", "show", "interfaces"], timeout=10, ok_codes=(0, 1))
+    # Windows 11 24H2+ with location access off: exit status 1 and a translated paragraph that
+    # always names the Settings page ms-settings:privacy-location (tests/fixtures/netsh/).
+    if LOCATION_URI in out:
+        raise AccessDenied("netsh wlan: location access is off for desktop apps")
+    if status != 0:
+        first = (out.strip().splitlines() or [""])[0]
+        raise FailedStatus(f"netsh exited with status {status}: {first[:160]}", status=status)
+    return out
+
+
+def _wlanapi_read() -> dict:
+    from envcheck.probes import _wlanapi
+
+    return _wlanapi.read()
 
 
 PROBES = [
@@ -183,5 +208,9 @@ PROBES = [
               "searcher with Online=$false: updates not installed, their classification ids; AutoUpdate.Results last "
               "search/installation; SystemInfo.RebootRequired), Windows Update pause/WSUS/deferral registry values, "
               "as one JSON document", spawns=("powershell.exe",)),
-    ProbeSpec("win.wlan", W, 11, wlan_interfaces, "netsh wlan show interfaces", spawns=("netsh",)),
+    ProbeSpec("win.wlanapi", W, 5, _wlanapi_read,
+              "wlanapi.dll: WlanOpenHandle, WlanEnumInterfaces, WlanQueryInterface(wlan_intf_opcode_current_connection)"
+              ": interface states, DOT11_AUTH_ALGORITHM / DOT11_CIPHER_ALGORITHM names, signal quality"),
+    ProbeSpec("win.wlan", W, 11, wlan_interfaces,
+              "netsh wlan show interfaces, only when the Native Wifi API did not answer (else null)", spawns=("netsh",)),
 ]
