@@ -33,7 +33,12 @@ CODES = ("passed", "granted", "no_report", "failed", "incomplete", "expired", "r
 
 
 class DecisionError(EnvcheckError):
-    """The decision cannot be recorded as asked (bad date, no reason, unknown key): HTTP 400."""
+    """The decision cannot be recorded as asked (bad date, no reason, unknown key): HTTP 400.
+    `code` names the problem for the page (i18n "de_<code>")."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def judge(latest, st: Standing, now: datetime, valid_days: int) -> Judged:
 def _reason(text: str) -> str:
     reason = " ".join((text or "").split())[:MAX_REASON]
     if not reason:
-        raise DecisionError("a reason is required (e.g. 電話面談で確認)")
+        raise DecisionError("no_reason", "a reason is required")
     return reason
 
 
@@ -127,9 +132,9 @@ def grant(s, seeker_no: str, until: datetime, reason: str, actor: str, role: str
           now: datetime) -> Decision:
     """Eligible until `until` (later than now, at most MAX_GRANT_DAYS ahead)."""
     if until <= now:
-        raise DecisionError("the end of the period must be in the future")
+        raise DecisionError("past", "the end of the period must be in the future")
     if until > now + timedelta(days=MAX_GRANT_DAYS):
-        raise DecisionError(f"a grant may last at most {MAX_GRANT_DAYS} days")
+        raise DecisionError("too_long", f"a grant may last at most {MAX_GRANT_DAYS} days")
     return _record(s, seeker_no, "grant", _reason(reason), actor, role, ip, now, until=until)
 
 
@@ -140,7 +145,7 @@ def revoke(s, seeker_no: str, reason: str, actor: str, role: str, ip: str, now: 
 def _key(s, seeker_no: str, key_id: str) -> DeviceKey:
     k = s.scalar(select(DeviceKey).where(DeviceKey.seeker_no == seeker_no, DeviceKey.key_id == key_id[:16]))
     if k is None:
-        raise DecisionError("no such device key for this job-seeker")
+        raise DecisionError("no_key", "no such device key for this job-seeker")
     return k
 
 
@@ -148,17 +153,19 @@ def confirm_device_key(s, seeker_no: str, key_id: str, reason: str, actor: str, 
                        now: datetime) -> Decision:
     """The counselor confirmed with the seeker that this new key is their device: pin it."""
     # i15's devices.py owns key pinning on its branch; the lead reconciles the two at merge.
+    why = _reason(reason)
     k = _key(s, seeker_no, key_id)
     k.pinned = True
-    return _record(s, seeker_no, "confirm_key", _reason(reason), actor, role, ip, now, key_id=k.key_id)
+    return _record(s, seeker_no, "confirm_key", why, actor, role, ip, now, key_id=k.key_id)
 
 
 def reject_device_key(s, seeker_no: str, key_id: str, reason: str, actor: str, role: str, ip: str,
                       now: datetime) -> Decision:
     """Not the seeker's device: its reports never make them eligible."""
+    why = _reason(reason)
     k = _key(s, seeker_no, key_id)
     k.pinned = False
-    return _record(s, seeker_no, "reject_key", _reason(reason), actor, role, ip, now, key_id=k.key_id)
+    return _record(s, seeker_no, "reject_key", why, actor, role, ip, now, key_id=k.key_id)
 
 
 def history(s, seeker_no: str, limit: int = 100) -> list[Decision]:
