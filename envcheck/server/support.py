@@ -45,7 +45,8 @@ def diagnostic_rows(diag, lang: str) -> tuple[str, list[dict]]:
         status = step.get("status") if step.get("status") in MARKS else "failed"
         where = _clip(step.get("target") or "", 60)
         if step.get("port") and step.get("step") in ("tcp", "tls", "http"):
-            where = f"{where} {_clip(step.get('host'), 80)}:{_clip(step.get('port'), 6)}".strip()
+            host = _clip(step.get("host"), 80)
+            where = f"{'' if where == host else where} {host}:{_clip(step.get('port'), 6)}".strip()
         cause = step.get("cause") if isinstance(step.get("cause"), dict) else {}
         try:
             figure = _clip(_figure(step), 120)
