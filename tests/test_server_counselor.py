@@ -392,3 +392,38 @@ def test_pages_keep_a_strict_csp(office):
     csp = r.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src" not in csp and "<script" not in r.text
     assert requests.get(office.srv.url + "/uploads", timeout=10, allow_redirects=False).status_code == 303
+
+
+# ---------------------------------------------------------------- the same on SQLite and PostgreSQL
+
+from test_server_store import _ingest, maker, store  # noqa: E402,F401 (the two-backend store fixture)
+
+
+def test_one_row_per_seeker_and_decisions_on_both_databases(store, maker, rules):  # noqa: F811 (fixtures)
+    from envcheck.server import attempts, decisions
+    from envcheck.server.db import UploadAttempt
+    from envcheck.server.intake import eligibility, purge
+    from envcheck.server.seekers import latest_reports
+
+    now = maker.now()
+    first = maker.passing("03000-00000001", when=now - timedelta(minutes=10))
+    later = maker.failing("03000-00000001", when=now - timedelta(minutes=5))
+    other = maker.passing("03000-00000002", when=now - timedelta(minutes=7))
+    for doc in (first, later, other):
+        assert _ingest(store, maker, rules, doc, now).status == 201
+    with store.tx() as s:
+        rows = latest_reports(s, [], None, 10)
+        assert [r.report_id for r in rows] == [other["report_id"], later["report_id"]]  # same received_at: by id
+        assert all(r.receipt_no and r.pinned for r in rows)
+        assert eligibility(s, "03000-00000001", rules, now).code == "failed"
+        decisions.grant(s, "03000-00000001", now + timedelta(days=3), "電話面談で確認", "c1", "counselor", "-", now)
+    with store.tx() as s:
+        e = eligibility(s, "03000-00000001", rules, now)
+        assert (e.eligible, e.code) == (True, "granted")
+        with pytest.raises(decisions.DecisionError):
+            decisions.revoke(s, "03000-00000001", "   ", "c1", "counselor", "-", now)
+    attempts.record(store, now - timedelta(days=200), "refused", 422, "stale", "03000-00000001")
+    attempts.record(store, now, "refused", 422, "bad_signature", "03000-00000001")
+    assert purge(store, 180, now)["upload_attempts"] == 1
+    with store.tx() as s:
+        assert [a.reason_code for a in s.query(UploadAttempt).all()] == ["bad_signature"]

@@ -22,7 +22,8 @@ from envcheck.errors import EnvcheckError
 from envcheck.reportschema import InvalidReport, validate_report
 from envcheck.ruleset import Rules
 from envcheck.server import decisions
-from envcheck.server.db import AuditEntry, DeviceKey, LoginFailure, Report, Store, StoreUnavailable, WebSession
+from envcheck.server.db import (AuditEntry, DeviceKey, LoginFailure, Report, Store, StoreUnavailable, UploadAttempt,
+                               WebSession)
 from envcheck.server.security import sign_receipt
 from envcheck.signing import Verified, key_id, verify_report
 
@@ -194,6 +195,7 @@ def purge(store: Store, retention_days: int, now: datetime) -> dict[str, int]:
             "reports": s.execute(delete(Report).where(Report.received_at < cutoff)).rowcount,
             "device_keys": s.execute(delete(DeviceKey).where(DeviceKey.last_seen < cutoff)).rowcount,
             "sessions": s.execute(delete(WebSession).where(WebSession.expires_at < now)).rowcount,
+            "upload_attempts": s.execute(delete(UploadAttempt).where(UploadAttempt.at < cutoff)).rowcount,
             "login_failures": s.execute(delete(LoginFailure)
                                         .where(LoginFailure.at < now - timedelta(days=1))).rowcount,
         }

@@ -124,7 +124,11 @@ def list_seekers(request: Request):
     if verdict in ("pass", "fail", "incomplete"):
         cond.append(Report.verdict == verdict)
     elif verdict == "expired":
-        cond += [Report.verdict == "pass", Report.created_at <= now - timedelta(days=st.rules.report_valid_days)]
+        cutoff = now - timedelta(days=st.rules.report_valid_days)
+        # Reports older than max_report_age at arrival are refused, so received_at bounds created_at:
+        # the extra range lets the (verdict, received_at) index start at the right place.
+        slack = timedelta(hours=st.settings.max_report_age_hours, seconds=st.settings.clock_skew_seconds)
+        cond += [Report.verdict == "pass", Report.created_at <= cutoff, Report.received_at <= cutoff + slack]
     flag = p.get("flag", "")
     if flag == "new":
         cond += [Report.new_device_key.is_(True), DeviceKey.pinned.is_not(True)]  # not confirmed since
