@@ -16,8 +16,9 @@ from types import SimpleNamespace
 
 import pytest
 import requests
-
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from server_fixtures import ARTIFACTS, Maker, Server, free_port
+from test_server_store import _ingest, maker, store  # noqa: F401 (fixtures: the store on SQLite and PostgreSQL)
 from test_server_web import ARGS, CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,32 +95,31 @@ def _diagnostics(srv: Server) -> dict:
 @pytest.fixture(scope="module")
 def office(tmp_path_factory, rules):
     srv = Server(str(tmp_path_factory.mktemp("counselor")))
-    maker = Maker(rules)
-    docs = {"ok": maker.passing(N["ok"]), "fail": maker.failing(N["fail"])}
-    docs["newdev_first"] = maker.passing(N["newdev"], when=maker.now() - timedelta(minutes=5))
-    docs["newdev"] = maker.passing(N["newdev"], key=__import__(
-        "cryptography.hazmat.primitives.asymmetric.ed25519", fromlist=["x"]).Ed25519PrivateKey.generate())
-    lie = maker.unsigned(N["lie"], passing=False)
+    mk = Maker(rules)
+    docs = {"ok": mk.passing(N["ok"]), "fail": mk.failing(N["fail"])}
+    docs["newdev_first"] = mk.passing(N["newdev"], when=mk.now() - timedelta(minutes=5))
+    docs["newdev"] = mk.passing(N["newdev"], key=Ed25519PrivateKey.generate())
+    lie = mk.unsigned(N["lie"], passing=False)
     lie["verdict"] = "pass"
     for c in lie["checks"]:
         if c["id"] == "firewall.enabled":
             c["status"] = "pass"
-    docs["lie"] = maker.sign(lie)
-    diag = maker.unsigned(N["diag"], passing=False)
+    docs["lie"] = mk.sign(lie)
+    diag = mk.unsigned(N["diag"], passing=False)
     diag["diagnostics"] = _diagnostics(srv)
-    docs["diag"] = maker.sign(diag)
+    docs["diag"] = mk.sign(diag)
     receipts = {}
     for name, doc in docs.items():
         r = srv.post(doc)
         assert r.status_code == 201, r.text
         receipts[name] = r.json()["receipt_no"]
     assert srv.post(docs["ok"]).status_code == 200  # sent twice: a duplicate
-    tampered = maker.passing(N["refused"])
+    tampered = mk.passing(N["refused"])
     tampered["checks"][0]["status"] = "pass" if tampered["checks"][0]["status"] != "pass" else "fail"
     assert srv.post(tampered).status_code == 422
-    stale = maker.passing(N["refused"], when=maker.now() - timedelta(days=30))
+    stale = mk.passing(N["refused"], when=mk.now() - timedelta(days=30))
     assert srv.post(stale).status_code == 422
-    yield SimpleNamespace(srv=srv, docs=docs, receipts=receipts, maker=maker)
+    yield SimpleNamespace(srv=srv, docs=docs, receipts=receipts, maker=mk)
     srv.stop()
 
 
@@ -275,8 +275,6 @@ def test_a_new_device_is_confirmed_or_rejected_and_rejection_blocks_booking(offi
     page.goto(srv.url + "/seekers?flag=new")
     assert row(page, n).count() == 0  # confirmed: no longer listed as another device
     # a third device, rejected: its passing report does not let the seeker book
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     third = office.maker.passing(n, key=Ed25519PrivateKey.generate())
     assert srv.post(third).status_code == 201
     page.goto(f"{srv.url}/seekers/{n}")
@@ -392,11 +390,11 @@ def test_pages_keep_a_strict_csp(office):
     csp = r.headers["content-security-policy"]
     assert "default-src 'none'" in csp and "script-src" not in csp and "<script" not in r.text
     assert requests.get(office.srv.url + "/uploads", timeout=10, allow_redirects=False).status_code == 303
+    english = s.get(office.srv.url + "/seekers?lang=en", timeout=10).text
+    assert "Job-seekers" in english and "Can book" in english and "The latest report passes." in english
 
 
 # ---------------------------------------------------------------- the same on SQLite and PostgreSQL
-
-from test_server_store import _ingest, maker, store  # noqa: E402,F401 (the two-backend store fixture)
 
 
 def test_one_row_per_seeker_and_decisions_on_both_databases(store, maker, rules):  # noqa: F811 (fixtures)
@@ -427,3 +425,28 @@ def test_one_row_per_seeker_and_decisions_on_both_databases(store, maker, rules)
     assert purge(store, 180, now)["upload_attempts"] == 1
     with store.tx() as s:
         assert [a.reason_code for a in s.query(UploadAttempt).all()] == ["bad_signature"]
+
+
+def test_hostile_queries_and_forms_get_a_clear_answer_never_a_500(office):
+    from test_server_web import http_login
+
+    s, _ = http_login(office.srv, "counselor1")
+    url = office.srv.url
+    for path in ("/seekers?before=garbage&verdict=x&flag=y", "/seekers?before=2026-01-01T00:00:00_9z",
+                 "/uploads?from=2026-13-45&to=x&outcome=z&before=a_b", "/uploads?seeker=1-2-3",
+                 "/seekers/" + "9" * 300, "/seekers?q=" + "<script>" * 20):
+        r = s.get(url + path, timeout=10)
+        assert r.status_code in (200, 400, 404), (path, r.status_code)
+        assert "<script>" not in r.text
+    page = s.get(f"{url}/seekers/{N['ok']}", timeout=10)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    for data in ({"action": "explode", "reason": "x"}, {"action": "grant", "until": "tomorrow", "reason": "x"},
+                 {"action": "grant", "until": "2000-01-01", "reason": "x"}, {"action": "revoke", "reason": " "},
+                 {"action": "confirm_key", "key_id": "nope", "reason": "x"}):
+        r = s.post(f"{url}/seekers/{N['ok']}/decisions", data={"csrf": csrf, **data}, timeout=10,
+                   allow_redirects=False)
+        assert r.status_code == 400 and 'id="problem"' in r.text, data
+    r = s.post(f"{url}/seekers/{N['ok']}/decisions", data="x" * 20000, timeout=10, allow_redirects=False,
+               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400
+    assert office.srv.eligibility(N["ok"]).json()["code"] == "passed"  # nothing was recorded

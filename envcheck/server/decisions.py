@@ -173,5 +173,18 @@ def history(s, seeker_no: str, limit: int = 100) -> list[Decision]:
                           .order_by(Decision.id.desc()).limit(limit)).all())
 
 
-__all__ = ["CODES", "ELIGIBLE_CODES", "DecisionError", "Standing", "Judged", "standings", "standing", "judge",
-           "grant", "revoke", "confirm_device_key", "reject_device_key", "history"]
+__all__ = [
+    "CODES",
+    "ELIGIBLE_CODES",
+    "DecisionError",
+    "Judged",
+    "Standing",
+    "confirm_device_key",
+    "grant",
+    "history",
+    "judge",
+    "reject_device_key",
+    "revoke",
+    "standing",
+    "standings",
+]
