@@ -248,6 +248,9 @@ def test_a_counselor_grants_and_revokes_and_the_booking_api_follows(office, brow
     assert page.inner_text("#eligible") == "不可"
     e = srv.eligibility(n).json()
     assert e["eligible"] is False and e["code"] == "revoked"
+    page.goto(f"{srv.url}/seekers?verdict=decided")
+    assert row(page, n).count() == 1 and "相談員が予約の許可を取り消しました" in row(page, n).inner_text()
+    page.goto(f"{srv.url}/seekers/{n}")
     page.click("#details summary")
     kinds = page.inner_text("#decisions")
     assert "予約を許可" in kinds and "許可を取り消し" in kinds and "counselor1（相談員）" in kinds

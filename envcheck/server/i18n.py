@@ -96,6 +96,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "latest_verdict": ("最新の報告書", "Latest report"),
     "flags": ("注意", "Flags"),
     "expired_opt": ("期限切れ", "Expired"),
+    "decided_opt": ("相談員の決定あり（報告書なしを含む）", "Counselor decisions (incl. no report)"),
     "only_new": ("別の端末のみ", "Other device only"),
     "only_mismatch": ("判定の違いのみ", "Verdict differences only"),
     "can_book": ("予約", "Can book"),

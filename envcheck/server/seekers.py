@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from starlette.concurrency import run_in_threadpool
 
@@ -25,7 +25,7 @@ from envcheck.errors import InvalidSeekerNumber
 from envcheck.ruleset import CHECK_IDS
 from envcheck.seeker import normalize_seeker_no
 from envcheck.server import attempts, decisions
-from envcheck.server.db import DeviceKey, Report, utcnow
+from envcheck.server.db import Decision, DeviceKey, Report, utcnow
 from envcheck.server.i18n import JST, UPLOAD_REASONS, in_words
 from envcheck.server.webauth import audit, client_ip, read_form, to_login, viewer_in
 
@@ -85,13 +85,24 @@ def latest_reports(s, cond: list, before: tuple[datetime, int] | None, limit: in
     return s.execute(q).all()
 
 
-def seeker_row(r, st: decisions.Standing, rules, lang: str, now: datetime) -> dict:
+def seeker_row(number: str, r, st: decisions.Standing, rules, lang: str, now: datetime) -> dict:
+    """One row of the list; `r` is the seeker's latest report or None (a decision but no report yet)."""
     j = decisions.judge(r, st, now, rules.report_valid_days)
-    return {"seeker_no": r.seeker_no, "eligible": j.eligible, "code": j.code, "until": j.until,
-            "fix_items": problem_items(r.statuses, rules, lang) if j.code in ("failed", "incomplete") else [],
-            "assurance": assurance(r.body), "new_device": not r.pinned, "mismatch": mismatch_kind(r),
-            "received_at": r.received_at, "receipt_no": r.receipt_no, "report_id": r.report_id,
-            "verdict": r.verdict}
+    row = {"seeker_no": number, "eligible": j.eligible, "code": j.code, "until": j.until, "fix_items": [],
+           "assurance": None, "new_device": False, "mismatch": None, "received_at": None, "receipt_no": None,
+           "report_id": None}
+    if r is not None:
+        row.update(fix_items=problem_items(r.statuses, rules, lang) if j.code in ("failed", "incomplete") else [],
+                   assurance=assurance(r.body), new_device=not r.pinned, mismatch=mismatch_kind(r),
+                   received_at=r.received_at, receipt_no=r.receipt_no, report_id=r.report_id)
+    return row
+
+
+def decided(s, limit: int) -> list[str]:
+    """Seekers with the most recent decisions first (phone-only seekers granted by interview have no report)."""
+    last = func.max(Decision.id)
+    return [n for n, _ in s.execute(select(Decision.seeker_no, last).group_by(Decision.seeker_no)
+                                    .order_by(last.desc()).limit(limit)).all()]
 
 
 def _search(request: Request, q: str, s, viewer):
@@ -150,11 +161,17 @@ def list_seekers(request: Request):
             found, problem = _search(request, q, s, viewer)
             if found is not None:
                 return found
-        raw = latest_reports(s, cond, before, PAGE + 1)
-        standing = decisions.standings(s, [r.seeker_no for r in raw])
+        if verdict == "decided":  # one page: the 50 most recently decided seekers, with or without reports
+            numbers = decided(s, PAGE)
+            found = {r.seeker_no: r for r in latest_reports(s, [Report.seeker_no.in_(numbers)], None, PAGE)}
+            raw, pairs = [], [(n, found.get(n)) for n in numbers]
+        else:
+            raw = latest_reports(s, cond, before, PAGE + 1)
+            pairs = [(r.seeker_no, r) for r in raw[:PAGE]]
+        standing = decisions.standings(s, [n for n, _ in pairs])
         audit(s, viewer, request, "list_seekers", "-",
               json.dumps({k: p.get(k) for k in ("verdict", "flag", "q", "before") if p.get(k)}))
-    rows = [seeker_row(r, standing[r.seeker_no], st.rules, lang, now) for r in raw[:PAGE]]
+    rows = [seeker_row(n, r, standing[n], st.rules, lang, now) for n, r in pairs]
     keep = [(k, p.get(k)) for k in ("verdict", "flag", "lang") if p.get(k)]
     next_url = None
     if len(raw) > PAGE:
