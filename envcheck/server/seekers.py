@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -148,7 +148,8 @@ def list_seekers(request: Request):
     before = None
     try:
         b_at, b_id = p.get("before", "").split("_", 1)
-        before = (datetime.fromisoformat(b_at), int(b_id))
+        at = datetime.fromisoformat(b_at)
+        before = (at if at.tzinfo else at.replace(tzinfo=timezone.utc), int(b_id))
     except ValueError:
         pass
     q = p.get("q", "")[:40]

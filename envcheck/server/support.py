@@ -9,7 +9,7 @@ every value is clipped, and templates escape them.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -103,7 +103,8 @@ def list_uploads(request: Request):
     before = None
     try:
         b_at, b_id = p.get("before", "").split("_", 1)
-        before = (datetime.fromisoformat(b_at), int(b_id))
+        at = datetime.fromisoformat(b_at)
+        before = (at if at.tzinfo else at.replace(tzinfo=timezone.utc), int(b_id))
     except ValueError:
         pass
     with st.store.tx() as s:
