@@ -437,6 +437,7 @@ def test_hostile_queries_and_forms_get_a_clear_answer_never_a_500(office):
     url = office.srv.url
     for path in ("/seekers?before=garbage&verdict=x&flag=y", "/seekers?before=2026-01-01T00:00:00_9z",
                  "/seekers?before=2026-01-01T00:00:00_9", "/uploads?before=2026-01-01T00:00:00_9",
+                 "/reports?before=2026-01-01T00:00:00_9",
                  "/uploads?from=2026-13-45&to=x&outcome=z&before=a_b", "/uploads?seeker=1-2-3",
                  "/seekers/" + "9" * 300, "/seekers?q=" + "<script>" * 20):
         r = s.get(url + path, timeout=10)

@@ -133,6 +133,7 @@ def list_reports(request: Request):
         b_at, b_id = before.split("_", 1) if before else ("", "0")
         if before:
             at = datetime.fromisoformat(b_at)
+            at = at if at.tzinfo else at.replace(tzinfo=JST)  # a naive time would be a 500 in the store
             cond.append(or_(Report.received_at < at, and_(Report.received_at == at, Report.id < int(b_id))))
     except ValueError:
         before = ""
