@@ -455,3 +455,25 @@ def test_hostile_queries_and_forms_get_a_clear_answer_never_a_500(office):
                headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status_code == 400
     assert office.srv.eligibility(N["ok"]).json()["code"] == "passed"  # nothing was recorded
+
+
+def test_migration_0004_fills_receipt_numbers_of_reports_stored_before_it(tmp_path):
+    from sqlalchemy import text
+
+    from envcheck.server.db import make_engine
+    from envcheck.server.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path}/old.sqlite3")
+    upgrade(engine, "0001")
+    row = {"report_id": "00000000-0000-4000-8000-000000000001", "seeker_no": "01234-00000001",
+           "created_at": "2026-12-01 00:00:00", "received_at": "2026-12-01 00:01:00", "platform": "windows",
+           "checker_version": "0.1.0", "rules_version": "x", "key_id": "0123456789abcdef", "claimed_verdict": "pass",
+           "verdict": "pass", "judged_rules_version": "x", "claimed_statuses": "{}", "statuses": "{}",
+           "mismatch": False, "new_device_key": False, "sha256": "0" * 64, "body": b"{}",
+           "receipt": json.dumps({"receipt_no": "AB54-36CB-99BC"})}
+    with engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO reports ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})"), row)
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT receipt_no FROM reports")).scalar_one() == "AB54-36CB-99BC"
+    engine.dispose()
