@@ -64,6 +64,15 @@ def stamp(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _refusal_code(doc) -> str:
+    """invalid_report or bad_signature, for the upload log (only ever run on a refused report)."""
+    try:
+        validate_report(doc)
+    except InvalidReport:
+        return "invalid_report"
+    return "bad_signature"
+
+
 def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, skew: timedelta) -> Checked:
     """Everything but storing; raises Rejected (400 unreadable, 422 invalid, stale or bad signature)."""
     try:
@@ -75,13 +84,9 @@ def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, s
     except ValueError as exc:
         raise Rejected(400, f"the body is not JSON ({str(exc).splitlines()[0][:80]})", "not_json") from None
     try:
-        validate_report(doc)
+        verified = verify_report(doc)  # validates the shape first, then the signature
     except InvalidReport as exc:
-        raise Rejected(422, exc.diagnostics()[:300], "invalid_report") from None
-    try:
-        verified = verify_report(doc)  # the signature (the shape was checked above)
-    except InvalidReport as exc:
-        raise Rejected(422, exc.diagnostics()[:300], "bad_signature") from None
+        raise Rejected(422, exc.diagnostics()[:300], _refusal_code(doc)) from None
     created = datetime.fromisoformat(doc["created_at"].replace("Z", "+00:00"))
     if created > now + skew:
         raise Rejected(422, f"created_at {doc['created_at']} is in the future (server time {stamp(now)})", "future")
