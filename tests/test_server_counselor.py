@@ -1,7 +1,8 @@
 """Counselors and support staff at work (issue 17), in Debian's chromium driven by Playwright against a
 real `envcheck-server run`: the per-seeker first screen, search by receipt number, decisions the
 booking API honours, the upload log, the support diagnostics table, the phone layout and an
-axe-core scan. Screenshots for docs/server.md are written to docs/img/."""
+axe-core scan. Screenshots go to test-artifacts/; with ENVCHECK_DOCS_SHOTS=1 they also refresh docs/img/
+(the pictures docs/server.md shows), so an ordinary run never changes tracked files."""
 
 from __future__ import annotations
 
@@ -149,7 +150,7 @@ def login(browser, srv, user: str, width: int = 1366, height: int = 768, **kw):
 def shot(page, name: str, docs: bool = False) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"server-{name}.png"), full_page=True)
-    if docs:
+    if docs and os.environ.get("ENVCHECK_DOCS_SHOTS") == "1":
         DOCS_IMG.mkdir(exist_ok=True)
         page.screenshot(path=str(DOCS_IMG / f"server-{name}.png"), full_page=False)
 
