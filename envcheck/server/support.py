@@ -42,12 +42,13 @@ def diagnostic_rows(diag, lang: str) -> tuple[str, list[dict]]:
     for step in diag["steps"][:MAX_STEPS]:
         if not isinstance(step, dict):
             continue
-        status = step.get("status") if step.get("status") in MARKS else "failed"
+        status = str(step.get("status")) if step.get("status") in MARKS else "failed"
         where = _clip(step.get("target") or "", 60)
         if step.get("port") and step.get("step") in ("tcp", "tls", "http"):
             host = _clip(step.get("host"), 80)
             where = f"{'' if where == host else where} {host}:{_clip(step.get('port'), 6)}".strip()
-        cause = step.get("cause") if isinstance(step.get("cause"), dict) else {}
+        raw_cause = step.get("cause")
+        cause: dict = raw_cause if isinstance(raw_cause, dict) else {}
         try:
             figure = _clip(_figure(step), 120)
         except (TypeError, AttributeError, KeyError):
