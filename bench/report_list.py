@@ -1,4 +1,6 @@
 """Budget (issue 6): the report list page with 100,000 reports stored. Aim: median under 150 ms.
+Issue 17 adds the per-seeker first screen (/seekers: the latest report of each seeker, with
+eligibility), its filters, a search by receipt number and a seeker's page, under the same budget.
 
 Run: .venv/bin/python bench/report_list.py [--rows 100000] [--backend sqlite|postgresql]
 
@@ -32,8 +34,8 @@ from envcheck.server.migrate import upgrade  # noqa: E402
 from server_fixtures import Maker, Server, pg_bindir, postgres  # noqa: E402
 
 
-def fill(url: str, n: int) -> str:
-    """Insert n reports; return a seeker number that has some."""
+def fill(url: str, n: int) -> tuple[str, str]:
+    """Insert n reports; return a seeker number that has some and a receipt number."""
     maker = Maker(load_rules())
     body = json.dumps(maker.passing()).encode()
     store = Store(make_engine(url))
@@ -54,7 +56,8 @@ def fill(url: str, n: int) -> str:
                       "checker_version": "0.1.0", "rules_version": "2026.11.24", "key_id": "0123456789abcdef",
                       "claimed_verdict": v, "verdict": v, "judged_rules_version": "2026.11.24",
                       "claimed_statuses": statuses, "statuses": statuses, "mismatch": i % 97 == 0,
-                      "new_device_key": i % 89 == 0, "sha256": "0" * 64, "body": body, "receipt": "{}"})
+                      "new_device_key": i % 89 == 0, "sha256": "0" * 64, "body": body, "receipt": "{}",
+                      "receipt_no": f"{i:012X}"[:4] + "-" + f"{i:012X}"[4:8] + "-" + f"{i:012X}"[8:]})
         some_seeker = some_seeker or batch[0]["seeker_no"]
         if len(batch) == 5000 or i == n - 1:
             with store.tx() as s:
@@ -62,7 +65,7 @@ def fill(url: str, n: int) -> str:
             batch = []
     print(f"inserted {n} reports in {time.perf_counter() - t:.1f} s")
     store.engine.dispose()
-    return some_seeker
+    return some_seeker, f"{n // 2:012X}"[:4] + "-" + f"{n // 2:012X}"[4:8] + "-" + f"{n // 2:012X}"[8:]
 
 
 def login(srv: Server) -> requests.Session:
@@ -86,7 +89,7 @@ def main() -> None:
         url = postgres().new_database()
     else:
         url = f"sqlite:///{home}/envcheck-server.sqlite3"
-    seeker = fill(url, a.rows)
+    seeker, receipt = fill(url, a.rows)
     srv = Server(home, url if a.backend == "postgresql" else None)
     try:
         s = login(srv)
@@ -98,15 +101,18 @@ def main() -> None:
         cases = {"first page": "/reports", "verdict=fail": "/reports?verdict=fail",
                  "seeker filter": f"/reports?seeker={seeker}",
                  "date range + verdict": "/reports?verdict=incomplete&from=2026-01-01&to=2099-12-31",
-                 "page 41 (keyset)": deep}
+                 "page 41 (keyset)": deep,
+                 "seekers first page": "/seekers", "seekers verdict=fail": "/seekers?verdict=fail",
+                 "seekers other device": "/seekers?flag=new", "seekers expired": "/seekers?verdict=expired",
+                 "search receipt no.": f"/seekers?q={receipt}", "seeker page": f"/seekers/{seeker}"}
         for name, path in cases.items():
             times = []
             for _ in range(20):
                 t = time.perf_counter()
                 r = s.get(srv.url + path, timeout=10)
                 times.append(time.perf_counter() - t)
-                assert r.status_code == 200
-            rows = r.text.count('<a href="/reports/')
+                assert r.status_code == 200, (name, r.status_code)
+            rows = r.text.count('<a href="/reports/') + r.text.count("<tr data-seeker=")
             print(f"{a.backend} {a.rows} rows, {name:22s} median {statistics.median(times) * 1000:6.1f} ms, "
                   f"max {max(times) * 1000:6.1f} ms (20 requests, {rows} rows shown)")
     finally:

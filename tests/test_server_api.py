@@ -166,7 +166,7 @@ def test_service_rejudges_a_report_whose_claimed_verdict_lies(server, maker, rul
 def test_eligibility_follows_the_latest_report(server, maker, rules):
     n = seeker(5)
     assert server.eligibility(n).json() == {"seeker_no": n, "eligible": False, "report_id": None,
-                                            "valid_until": None,
+                                            "valid_until": None, "code": "no_report",
                                             "reason": "no report has been received for this job-seeker"}
     doc = maker.passing(n)
     assert server.post(doc).status_code == 201
@@ -174,11 +174,11 @@ def test_eligibility_follows_the_latest_report(server, maker, rules):
     created = datetime.fromisoformat(doc["created_at"].replace("Z", "+00:00"))
     until = (created + timedelta(days=rules.report_valid_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert e == {"seeker_no": n, "eligible": True, "report_id": doc["report_id"], "valid_until": until,
-                 "reason": e["reason"]}
+                 "code": "passed", "reason": e["reason"]}
     later = maker.failing(n, when=maker.now() + timedelta(seconds=1))
     assert server.post(later).status_code == 201
     e = server.eligibility(n).json()
-    assert e["eligible"] is False and e["report_id"] == later["report_id"]
+    assert e["eligible"] is False and e["report_id"] == later["report_id"] and e["code"] == "failed"
 
 
 def test_eligibility_needs_a_valid_booking_token(server):

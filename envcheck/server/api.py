@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from envcheck.errors import InvalidSeekerNumber
 from envcheck.seeker import normalize_seeker_no
+from envcheck.server import attempts
 from envcheck.server.db import ApiToken, AuditEntry, StoreUnavailable, utcnow
 from envcheck.server.intake import Rejected, check_upload, eligibility, store_report
 from envcheck.server.security import token_hash
@@ -48,6 +49,8 @@ class Receipt(BaseModel):
 class EligibilityOut(BaseModel):
     seeker_no: str
     eligible: bool
+    code: str
+    """passed, granted (a counselor's decision), no_report, failed, incomplete, expired, revoked, device_rejected."""
     reason: str
     report_id: str | None
     valid_until: str | None
@@ -99,6 +102,7 @@ async def post_report(request: Request):
     st = request.app.state.envcheck
     body = await _read_bounded(request, st.settings.max_report_bytes)
     if body is None:
+        await run_in_threadpool(attempts.refused, st.store, utcnow(), 413, "too_large", None)
         return error(413, f"the report is larger than {st.settings.max_report_bytes} bytes")
     now = utcnow()
     s = st.settings
@@ -108,7 +112,10 @@ async def post_report(request: Request):
                                           timedelta(seconds=s.clock_skew_seconds))
         outcome = await run_in_threadpool(store_report, st.store, checked, st.rules, st.key, now)
     except Rejected as exc:
+        await run_in_threadpool(attempts.refused, st.store, now, exc.status, exc.code, body)
         return error(exc.status, str(exc))
+    await run_in_threadpool(attempts.stored, st.store, now, outcome.status, outcome.receipt,
+                            checked.verified.seeker_no)
     return JSONResponse(outcome.receipt, status_code=outcome.status)
 
 

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from envcheck import __version__
 from envcheck.ruleset import Rules, load_rules
-from envcheck.server import api, web, webauth
+from envcheck.server import api, seekers, support, web, webauth
 from envcheck.server.db import Store, StoreUnavailable, make_engine
 from envcheck.server.security import load_server_key, public_key_b64
 from envcheck.server.settings import Settings
@@ -49,7 +49,10 @@ routes = [
     _html("/logout", webauth.post_logout, methods=("POST",)),
     _html("/reports", web.list_reports),
     _html("/reports/{report_id}", web.show_report),
-    _html("/seekers/{seeker_no}", web.show_seeker),
+    _html("/seekers", seekers.list_seekers),
+    _html("/seekers/{seeker_no}", seekers.show_seeker),
+    _html("/seekers/{seeker_no}/decisions", seekers.post_decision, methods=("POST",)),
+    _html("/uploads", support.list_uploads),
     _html("/audit", web.show_audit),
 ]
 

@@ -73,12 +73,15 @@ class Report(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     body: Mapped[bytes] = mapped_column(LargeBinary)
     receipt: Mapped[str] = mapped_column(Text)
+    receipt_no: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    """The number the seeker is told to keep (migration 0004); counselors search by it."""
 
     __table_args__ = (
         Index("ix_reports_received", "received_at", "id"),
         Index("ix_reports_verdict_received", "verdict", "received_at", "id"),
         Index("ix_reports_seeker_created", "seeker_no", "created_at"),
         Index("ix_reports_created", "created_at"),
+        Index("ix_reports_receipt_no", "receipt_no"),
     )
 
 
@@ -149,6 +152,43 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (Index("ix_audit_at", "at", "id"),)
+
+
+class Decision(Base):
+    """A counselor's decision about a seeker (migration 0004): grant/revoke eligibility, confirm/reject a key."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seeker_no: Mapped[str] = mapped_column(String(14))
+    kind: Mapped[str] = mapped_column(String(16))
+    """grant, revoke, confirm_key or reject_key."""
+    key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_decisions_seeker", "seeker_no", "id"),)
+
+
+class UploadAttempt(Base):
+    """Every upload, accepted or not (migration 0004): what support needs and no more personal data."""
+
+    __tablename__ = "upload_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seeker_no: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    receipt_no: Mapped[str | None] = mapped_column(String(14), nullable=True)
+    report_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    """accepted, duplicate or refused."""
+    status: Mapped[int] = mapped_column(Integer)
+    reason_code: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (Index("ix_upload_attempts_at", "at", "id"),
+                      Index("ix_upload_attempts_seeker", "seeker_no", "at"),
+                      Index("ix_upload_attempts_receipt", "receipt_no"))
 
 
 def make_engine(url: str, timeout: int = 5, pool_size: int = 8) -> Engine:

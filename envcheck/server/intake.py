@@ -19,9 +19,11 @@ from sqlalchemy.exc import IntegrityError
 
 from envcheck.checks import rejudge
 from envcheck.errors import EnvcheckError
-from envcheck.reportschema import InvalidReport
+from envcheck.reportschema import InvalidReport, validate_report
 from envcheck.ruleset import Rules
-from envcheck.server.db import AuditEntry, DeviceKey, LoginFailure, Report, Store, StoreUnavailable, WebSession
+from envcheck.server import decisions
+from envcheck.server.db import (AuditEntry, DeviceKey, LoginFailure, Report, Store, StoreUnavailable, UploadAttempt,
+                               WebSession)
 from envcheck.server.security import sign_receipt
 from envcheck.signing import Verified, key_id, verify_report
 
@@ -31,8 +33,10 @@ RECEIPT_FORMAT = "envcheck.receipt/1"
 class Rejected(EnvcheckError):
     """The upload is refused; `status` is the HTTP status (4xx) and the message the reason."""
 
-    def __init__(self, status: int, reason: str):
+    def __init__(self, status: int, reason: str, code: str = "refused"):
         self.status = status
+        self.code = code
+        """A short reason code kept in the upload log for support (attempts.py)."""
         super().__init__(reason)
 
 
@@ -60,26 +64,35 @@ def stamp(when: datetime) -> str:
     return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _refusal_code(doc) -> str:
+    """invalid_report or bad_signature, for the upload log (only ever run on a refused report)."""
+    try:
+        validate_report(doc)
+    except InvalidReport:
+        return "invalid_report"
+    return "bad_signature"
+
+
 def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, skew: timedelta) -> Checked:
     """Everything but storing; raises Rejected (400 unreadable, 422 invalid, stale or bad signature)."""
     try:
         doc = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
-        raise Rejected(400, "the body is not UTF-8 text") from None
+        raise Rejected(400, "the body is not UTF-8 text", "not_utf8") from None
     except RecursionError:
-        raise Rejected(400, "the JSON is nested too deeply") from None
+        raise Rejected(400, "the JSON is nested too deeply", "not_json") from None
     except ValueError as exc:
-        raise Rejected(400, f"the body is not JSON ({str(exc).splitlines()[0][:80]})") from None
+        raise Rejected(400, f"the body is not JSON ({str(exc).splitlines()[0][:80]})", "not_json") from None
     try:
         verified = verify_report(doc)  # validates the shape first, then the signature
     except InvalidReport as exc:
-        raise Rejected(422, exc.diagnostics()[:300]) from None
+        raise Rejected(422, exc.diagnostics()[:300], _refusal_code(doc)) from None
     created = datetime.fromisoformat(doc["created_at"].replace("Z", "+00:00"))
     if created > now + skew:
-        raise Rejected(422, f"created_at {doc['created_at']} is in the future (server time {stamp(now)})")
+        raise Rejected(422, f"created_at {doc['created_at']} is in the future (server time {stamp(now)})", "future")
     if created < now - max_age:
         raise Rejected(422, f"stale report: created_at {doc['created_at']} is older than "
-                            f"{int(max_age.total_seconds() // 3600)} hours; run the check again")
+                            f"{int(max_age.total_seconds() // 3600)} hours; run the check again", "stale")
     verdict, statuses = rejudge(doc, rules)
     sha = hashlib.sha256(rfc8785.dumps(doc)).hexdigest()
     return Checked(doc, verified, sha, body, created, verdict, statuses)
@@ -117,7 +130,7 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
                 if old is not None:
                     if old.sha256 == c.sha256:
                         return Outcome(200, json.loads(old.receipt))
-                    raise Rejected(409, f"report {rid} was already received with other content")
+                    raise Rejected(409, f"report {rid} was already received with other content", "conflict")
                 new_key = _device_key(s, c.verified.seeker_no, c.doc, rid, now)
                 receipt = sign_receipt({"format": RECEIPT_FORMAT, "receipt_no": receipt_no(rid, now),
                                         "report_id": rid, "received_at": stamp(now),
@@ -132,7 +145,8 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
                     claimed_statuses=json.dumps(claimed, sort_keys=True),
                     statuses=json.dumps(c.statuses, sort_keys=True),
                     mismatch=claimed != c.statuses or c.doc["verdict"] != c.verdict,
-                    new_device_key=new_key, sha256=c.sha256, body=c.body, receipt=json.dumps(receipt)))
+                    new_device_key=new_key, sha256=c.sha256, body=c.body, receipt=json.dumps(receipt),
+                    receipt_no=receipt["receipt_no"]))
             return Outcome(201, receipt)
         except IntegrityError:
             continue  # another process stored the same report or device key first: look again
@@ -146,29 +160,36 @@ class Eligibility:
     reason: str
     report_id: str | None
     valid_until: str | None
+    code: str = "no_report"
+    """One of decisions.CODES; the pages render it in Japanese, the booking service may branch on it."""
 
     def as_dict(self) -> dict:
-        return {"seeker_no": self.seeker_no, "eligible": self.eligible, "reason": self.reason,
+        return {"seeker_no": self.seeker_no, "eligible": self.eligible, "code": self.code, "reason": self.reason,
                 "report_id": self.report_id, "valid_until": self.valid_until}
 
 
+_REASONS = {
+    "passed": "the latest report passes, its signature is valid and it is {days} days valid",
+    "granted": "a counselor granted eligibility until {until}",
+    "no_report": "no report has been received for this job-seeker",
+    "failed": "the latest report's verdict is fail (as re-judged by the service)",
+    "incomplete": "the latest report's verdict is incomplete (as re-judged by the service)",
+    "expired": "the latest report expired at {until}; the job-seeker must check again",
+    "revoked": "a counselor revoked eligibility; the job-seeker must check again",
+    "device_rejected": "the latest report comes from a device key a counselor rejected",
+}
+
+
 def eligibility(s, seeker_no: str, rules: Rules, now: datetime) -> Eligibility:
-    """Eligible when the latest report (by created_at) passes as re-judged by the service and is
-    younger than the rules' report_valid_days. Every stored report had a valid signature."""
-    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at)
+    """A counselor's decision first (decisions.judge), else eligible when the latest report (by created_at)
+    passes as re-judged by the service and is younger than the rules' report_valid_days."""
+    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at, Report.key_id)
                     .where(Report.seeker_no == seeker_no)
                     .order_by(Report.created_at.desc(), Report.id.desc()).limit(1)).first()
-    if row is None:
-        return Eligibility(seeker_no, False, "no report has been received for this job-seeker", None, None)
-    until = row.created_at + timedelta(days=rules.report_valid_days)
-    if row.verdict != "pass":
-        return Eligibility(seeker_no, False, f"the latest report's verdict is {row.verdict} "
-                                             "(as re-judged by the service)", row.report_id, None)
-    if now >= until:
-        return Eligibility(seeker_no, False, f"the latest report expired at {stamp(until)}; "
-                                             "the job-seeker must check again", row.report_id, stamp(until))
-    return Eligibility(seeker_no, True, "the latest report passes, its signature is valid and it is "
-                                        f"{rules.report_valid_days} days valid", row.report_id, stamp(until))
+    j = decisions.judge(row, decisions.standing(s, seeker_no), now, rules.report_valid_days)
+    until = stamp(j.until) if j.until else None
+    return Eligibility(seeker_no, j.eligible, _REASONS[j.code].format(days=rules.report_valid_days, until=until),
+                       j.report_id, until, j.code)
 
 
 def purge(store: Store, retention_days: int, now: datetime) -> dict[str, int]:
@@ -179,6 +200,7 @@ def purge(store: Store, retention_days: int, now: datetime) -> dict[str, int]:
             "reports": s.execute(delete(Report).where(Report.received_at < cutoff)).rowcount,
             "device_keys": s.execute(delete(DeviceKey).where(DeviceKey.last_seen < cutoff)).rowcount,
             "sessions": s.execute(delete(WebSession).where(WebSession.expires_at < now)).rowcount,
+            "upload_attempts": s.execute(delete(UploadAttempt).where(UploadAttempt.at < cutoff)).rowcount,
             "login_failures": s.execute(delete(LoginFailure)
                                         .where(LoginFailure.at < now - timedelta(days=1))).rowcount,
         }

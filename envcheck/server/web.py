@@ -22,8 +22,9 @@ from envcheck.reportschema import InvalidReport
 from envcheck.ruleset import CHECK_IDS
 from envcheck.seeker import normalize_seeker_no
 from envcheck.server.db import AuditEntry, DeviceKey, Report
-from envcheck.server.i18n import JST, LANGS, local_time, translator
-from envcheck.server.intake import eligibility
+from envcheck.server.i18n import ACTIONS, JST, LANGS, in_words, local_time, long_date, translator
+from envcheck.server.seekers import assurance, mismatch_kind
+from envcheck.server.support import diagnostic_rows
 from envcheck.server.webauth import Viewer, audit, to_login, viewer_in
 from envcheck.signing import verify_report
 
@@ -32,7 +33,8 @@ MAX_DEPTH = 5
 MAX_TEXT = 300
 MAX_ITEMS = 60
 _LIST_COLUMNS = (Report.id, Report.report_id, Report.seeker_no, Report.created_at, Report.received_at,
-                 Report.platform, Report.claimed_verdict, Report.verdict, Report.mismatch, Report.new_device_key)
+                 Report.platform, Report.claimed_verdict, Report.verdict, Report.mismatch, Report.new_device_key,
+                 Report.receipt_no)
 
 
 def templates() -> Environment:
@@ -83,6 +85,7 @@ def render(request: Request, name: str, ctx: dict, viewer: Viewer | None, status
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", other)]
     page = request.app.state.envcheck.templates.get_template(name).render(
         **ctx, t=translator(lang), lang=lang, other_lang=other, user=viewer, csrf=viewer.csrf if viewer else "",
+        ld=lambda when: long_date(when, lang), action_name=lambda code: in_words(ACTIONS, lang, code),
         lang_url=f"{request.url.path}?{urlencode(params)}")
     resp = HTMLResponse(page, status_code=status)
     if request.query_params.get("lang") in LANGS:
@@ -130,6 +133,7 @@ def list_reports(request: Request):
         b_at, b_id = before.split("_", 1) if before else ("", "0")
         if before:
             at = datetime.fromisoformat(b_at)
+            at = at if at.tzinfo else at.replace(tzinfo=JST)  # a naive time would be a 500 in the store
             cond.append(or_(Report.received_at < at, and_(Report.received_at == at, Report.id < int(b_id))))
     except ValueError:
         before = ""
@@ -166,9 +170,15 @@ def _checks(doc: dict, r: Report, rules, lang: str, show_evidence: bool) -> list
                     "judged": judged.get(cid, "unknown"), "claimed": claimed.get(cid, "unknown"),
                     "summary": summary.get(lang, "") if isinstance(summary, dict) else "",
                     "remedy": remedy.get(lang, "") if isinstance(remedy, dict) else "",
-                    "link": remedy.get("link") if isinstance(remedy, dict) else None,
+                    "link": _web_link(remedy.get("link") if isinstance(remedy, dict) else None),
                     "evidence": pretty(c.get("evidence", {})) if show_evidence else None})
-    return out
+    order = {"fail": 0, "unknown": 1, "warn": 2}
+    return sorted(out, key=lambda c: order.get(c["judged"], 3))  # what must be fixed first
+
+
+def _web_link(link) -> str | None:
+    """Only a web address a counselor can pass on; app URIs (windowsdefender://…) mean nothing to them."""
+    return link if isinstance(link, str) and link.startswith("https://") else None
 
 
 def show_report(report_id: str, request: Request):
@@ -191,34 +201,15 @@ def show_report(report_id: str, request: Request):
     except InvalidReport as exc:
         sig_ok, problem = False, exc.diagnostics()
     show = viewer.role in ("support", "admin")
+    diag_line, diag_rows = diagnostic_rows(doc.get("diagnostics"), lang) if show else ("", [])
+    checks = _checks(doc, r, st.rules, lang, show)
     return render(request, "report.html", {
-        "r": r, "keys": keys, "checks": _checks(doc, r, st.rules, lang, show), "show_evidence": show,
+        "r": r, "keys": keys, "checks": checks, "show_evidence": show,
+        "problems": [c for c in checks if c["judged"] in ("fail", "unknown")],
+        "mismatch": mismatch_kind(r), "assurance": assurance(r.body), "receipt_no": r.receipt_no,
+        "diag_line": diag_line, "diag_rows": diag_rows,
         "diagnostics": pretty(doc.get("diagnostics", {})) if show else None, "signature_ok": sig_ok,
         "signature_problem": problem, "receipt": json.dumps(json.loads(r.receipt), indent=2)}, viewer)
-
-
-def show_seeker(seeker_no: str, request: Request):
-    st = request.app.state.envcheck
-    with st.store.tx() as s:
-        viewer = viewer_in(s, request)
-        if viewer is None:
-            return to_login(request)
-        try:
-            number = normalize_seeker_no(seeker_no[:40])
-        except InvalidSeekerNumber:
-            return render(request, "error.html", {"message": "bad_seeker"}, viewer, status=400)
-        if number != seeker_no:
-            return RedirectResponse(f"/seekers/{number}", status_code=303)
-        rows = s.execute(select(Report.report_id, Report.created_at, Report.received_at, Report.verdict,
-                                Report.claimed_verdict, Report.mismatch, Report.new_device_key, Report.key_id)
-                         .where(Report.seeker_no == number)
-                         .order_by(Report.created_at.desc(), Report.id.desc()).limit(200)).all()
-        keys = s.scalars(select(DeviceKey).where(DeviceKey.seeker_no == number).order_by(DeviceKey.first_seen)).all()
-        from envcheck.server.db import utcnow
-
-        elig = eligibility(s, number, st.rules, utcnow())
-        audit(s, viewer, request, "view_seeker", number)
-    return render(request, "seeker.html", {"seeker_no": number, "rows": rows, "keys": keys, "elig": elig}, viewer)
 
 
 def show_audit(request: Request):
@@ -253,4 +244,4 @@ def show_audit(request: Request):
 
 
 def home(request: Request):
-    return RedirectResponse("/reports", status_code=303)
+    return RedirectResponse("/seekers", status_code=303)

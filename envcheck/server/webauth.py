@@ -62,7 +62,7 @@ def safe_next(value: str | None) -> str:
     """Only a path on this site: never //host or a scheme (open redirect)."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value and len(value) < 500:
         return value
-    return "/reports"
+    return "/seekers"
 
 
 async def read_form(request: Request) -> dict[str, str] | None:
@@ -78,7 +78,7 @@ async def read_form(request: Request) -> dict[str, str] | None:
     return {k: v[0] for k, v in fields.items()}
 
 
-def login_page(request: Request, message: str | None = None, status: int = 200, next_url: str = "/reports"):
+def login_page(request: Request, message: str | None = None, status: int = 200, next_url: str = "/seekers"):
     from envcheck.server.web import render
 
     st = request.app.state.envcheck
