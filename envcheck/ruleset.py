@@ -77,6 +77,14 @@ class Signature:
     app_patterns: tuple[re.Pattern, ...]
     package_names: frozenset[str]
     bundle_ids: frozenset[str]
+    # Name rules over normalised names (envcheck/checks/_names.py): exact names, distinctive
+    # stems (prefix on word boundaries, fork suffixes, the executable), family patterns, vetoes.
+    names: tuple[str, ...] = ()
+    stems: tuple[str, ...] = ()
+    name_patterns: tuple[re.Pattern, ...] = ()
+    excludes: tuple[re.Pattern, ...] = ()
+    dual_use: bool = False
+    """A download manager that also joins BitTorrent swarms (policy: software.toml [p2p_policy])."""
 
 
 @dataclass(frozen=True)
@@ -138,25 +146,34 @@ def _version(f: TomlFile, text: str, where: str) -> Version:
         f.fail(where, f"{text!r} is not a version")
 
 
+def _patterns(f: TomlFile, t: dict, key: str, where: str) -> tuple[re.Pattern, ...]:
+    pats = []
+    for i, pat in enumerate(f.get(t, key, where, list, [])):
+        try:
+            pats.append(re.compile(pat, re.I))
+        except (re.error, TypeError) as exc:
+            f.fail(f"{where}.{key}[{i}]", f"bad regular expression: {exc}")
+    return tuple(pats)
+
+
 def _signature(f: TomlFile, t: dict, where: str) -> Signature:
     # Minimum versions live in minimums.toml, not beside the signatures.
-    f.only(t, {"name", "platforms", "process_names", "app_patterns", "package_names", "bundle_ids", "note", "source"},
-           where)
+    f.only(t, {"name", "platforms", "process_names", "app_patterns", "package_names", "bundle_ids", "note", "source",
+               "names", "stems", "name_patterns", "excludes", "dual_use", "family"}, where)
     plats = tuple(f.get(t, "platforms", where, list, list(PLATFORMS)))
     for p in plats:
         if p not in PLATFORMS:
             f.fail(f"{where}.platforms", f"unknown platform {p!r}")
-    pats = []
-    for i, pat in enumerate(f.get(t, "app_patterns", where, list, [])):
-        try:
-            pats.append(re.compile(pat, re.I))
-        except (re.error, TypeError) as exc:
-            f.fail(f"{where}.app_patterns[{i}]", f"bad regular expression: {exc}")
     lower = lambda key: frozenset(str(x).lower() for x in f.get(t, key, where, list, []))  # noqa: E731
+    text = lambda key: tuple(str(x) for x in f.get(t, key, where, list, []))  # noqa: E731
     sig = Signature(name=f.get(t, "name", where, str), platforms=plats, process_names=lower("process_names"),
-                    app_patterns=tuple(pats), package_names=lower("package_names"), bundle_ids=lower("bundle_ids"))
-    if not (sig.process_names or sig.app_patterns or sig.package_names or sig.bundle_ids):
-        f.fail(where, "a signature must name at least one process, app pattern, package or bundle id")
+                    app_patterns=_patterns(f, t, "app_patterns", where), package_names=lower("package_names"),
+                    bundle_ids=lower("bundle_ids"), names=text("names"), stems=text("stems"),
+                    name_patterns=_patterns(f, t, "name_patterns", where),
+                    excludes=_patterns(f, t, "excludes", where), dual_use=f.get(t, "dual_use", where, bool, False))
+    if not (sig.process_names or sig.app_patterns or sig.package_names or sig.bundle_ids or sig.names
+            or sig.stems or sig.name_patterns):
+        f.fail(where, "a signature must name at least one process, name, app pattern, package or bundle id")
     return sig
 
 
@@ -195,7 +212,7 @@ def load_rules(directory: str | None = None) -> Rules:
     f = {n: load_toml(directory, n) for n in FILES}
     pol, txt, sw, lc, up, mn = (f[n] for n in FILES)
     for tf, tables in ((pol, {"ruleset", "thresholds", "checks"}), (txt, {"checks"}),
-                       (sw, {"p2p", "recording", "antivirus", "zoom", "browser"}),
+                       (sw, {"p2p", "p2p_policy", "recording", "antivirus", "zoom", "browser"}),
                        (lc, {"windows_edition_families", "windows", "macos", "linux"}),
                        (up, {"windows_update", "macos_release"}), (mn, {"zoom", "browser"})):
         tf.only(tf.data, tables, "")

@@ -23,10 +23,12 @@ def _scan(facts: Facts, sigs: tuple[Signature, ...], installed: bool) -> dict:
         else:
             sources["installed"] = "ok"
             for s in facts.software:
+                # The first signature that matches names the item: specific products come before family rules.
                 for sig in sigs:
                     if matches_item(sig, s.name, s.kind, s.ident, facts.platform):
                         found.append({"name": sig.name, "item": s.name, "kind": s.kind, "ident": s.ident,
                                       "version": s.version})
+                        break
     if isinstance(facts.processes, Unknown):
         sources["processes"] = facts.processes.reason[:200]
     else:
@@ -35,6 +37,7 @@ def _scan(facts: Facts, sigs: tuple[Signature, ...], installed: bool) -> dict:
             for sig in sigs:
                 if matches_process(sig, proc, facts.platform):
                     found.append({"name": sig.name, "item": proc, "kind": "process", "ident": None, "version": None})
+                    break
     return {"found": found, "sources": sources}
 
 
