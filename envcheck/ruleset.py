@@ -111,6 +111,11 @@ class Rules:
     browser_minimums: tuple[tuple[str, Version, Version | None], ...]
     """(browser name, minimum version, minimum for its extended-support line or None)."""
     source: str
+    p2p_policy: tuple[tuple[str, str], ...] = (("download_managers", "warn"), ("unknown_handlers", "fail"))
+    """software.toml [p2p_policy]: fail/warn/ignore for dual-use download managers and for handlers of
+    magnet:/ed2k:/.torrent whose program no signature names."""
+    p2p_not_sharing: tuple[str, ...] = ()
+    """Programs that register those handlers but share nothing from this device (remote controllers)."""
 
     def threshold(self, name: str) -> int:
         return dict(self.thresholds)[name]
@@ -298,5 +303,18 @@ def load_rules(directory: str | None = None) -> Rules:
                         for i, s in enumerate(sw.get(sw.data, "antivirus", "", list))),
         browsers=browsers, browser_minimums=browser_min,
         zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
-        source=os.path.abspath(directory),
+        source=os.path.abspath(directory), **_p2p_policy(sw),
     )
+
+
+def _p2p_policy(sw: TomlFile) -> dict:
+    t = sw.get(sw.data, "p2p_policy", "", dict, {})
+    sw.only(t, {"download_managers", "unknown_handlers", "not_sharing"}, "p2p_policy")
+    out = []
+    for key, default in (("download_managers", "warn"), ("unknown_handlers", "fail")):
+        v = sw.get(t, key, "p2p_policy", str, default)
+        if v not in ("fail", "warn", "ignore"):
+            sw.fail(f"p2p_policy.{key}", "must be fail, warn or ignore")
+        out.append((key, v))
+    return {"p2p_policy": tuple(out),
+            "p2p_not_sharing": tuple(str(x) for x in sw.get(t, "not_sharing", "p2p_policy", list, []))}

@@ -6,6 +6,7 @@ import json
 from typing import Mapping
 
 from envcheck.facts import _linux_parse as p
+from envcheck.facts._handlers import handlers
 from envcheck.facts._common import Missing, classify_security, endpoints, error_of, parse_time, processes, value
 from envcheck.facts.model import AvProduct, Facts, Firewall, LinuxUpdates, OsInfo, Software, Unknown, Wifi
 from envcheck.probes import ProbeResult
@@ -189,4 +190,5 @@ def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
 def collect(r: Mapping[str, ProbeResult]) -> Facts:
     return Facts(platform="linux", os=os_info(r), firewalls=firewalls(r), antivirus=antivirus(r),
                  software=software(r), processes=processes(r), wifi=wifi(r), cameras=cameras(r),
-                 microphones=microphones(r), linux_updates=updates(r), endpoints=endpoints(r))
+                 microphones=microphones(r), linux_updates=updates(r), endpoints=endpoints(r),
+                 handlers=handlers(r, "linux"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from envcheck.facts._handlers import handlers
 from envcheck.facts._common import Missing, classify_security, endpoints, parse_time, processes, value
 from envcheck.facts.model import AvProduct, Facts, Firewall, OsInfo, Software, Unknown, Wifi
 from envcheck.probes import ProbeResult
@@ -175,4 +176,5 @@ def wifi(r: Mapping[str, ProbeResult]) -> Wifi | None | Unknown:
 def collect(r: Mapping[str, ProbeResult]) -> Facts:
     return Facts(platform="darwin", os=os_info(r), firewalls=firewalls(r), antivirus=antivirus(r),
                  software=software(r), processes=processes(r), wifi=wifi(r), cameras=cameras(r),
-                 microphones=microphones(r), endpoints=endpoints(r))
+                 microphones=microphones(r), endpoints=endpoints(r),
+                 handlers=handlers(r, "darwin"))
