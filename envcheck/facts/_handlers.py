@@ -17,7 +17,7 @@ PROBE_IDS = {"windows": "win.handlers", "darwin": "mac.handlers", "linux": "linu
 TYPES = ("magnet", "ed2k", "torrent")
 # The program a Windows command line starts: a quoted path, or the first word ending in .exe.
 _QUOTED = re.compile(r'^\s*"([^"]+)"')
-_BARE = re.compile(r"^\s*(\S+?\.exe)\b", re.I)
+_BARE = re.compile(r"^\s*(.+?\.exe)\b", re.I)  # unquoted, spaces allowed: C:\Program Files\Deluge\deluge.exe
 
 
 def command_program(command: str | None) -> str | None:

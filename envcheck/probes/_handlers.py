@@ -21,7 +21,7 @@ from envcheck.errors import ProbeError
 from envcheck.probes._run import read_bytes
 
 SCHEMES = ("magnet", "ed2k")
-TORRENT_MIME = "application/x-bittorrent"
+TORRENT_MIMES = ("application/x-bittorrent", "application/x-torrent")
 TORRENT_UTIS = ("org.bittorrent.torrent", "com.bittorrent.torrent", "org.transmissionbt.torrent")
 MAX_FILES = 4000
 MAX_FILE_BYTES = 256 * 1024
@@ -53,7 +53,7 @@ def desktop_handles(text: str) -> dict | None:
     entry = parser["Desktop Entry"]
     mimes = {m.strip().lower() for m in entry.get("MimeType", "").split(";") if m.strip()}
     handles = sorted({s for s in SCHEMES if f"x-scheme-handler/{s}" in mimes}
-                     | ({"torrent"} if TORRENT_MIME in mimes else set()))
+                     | ({"torrent"} if mimes & set(TORRENT_MIMES) else set()))
     if not handles:
         return None
     exec_line = entry.get("Exec", "").strip()
@@ -109,7 +109,7 @@ def plist_handles(info: dict) -> list[str]:
         exts = {str(e).lower() for e in t.get("CFBundleTypeExtensions") or []}
         utis = {str(u).lower() for u in t.get("LSItemContentTypes") or []}
         mimes = {str(m).lower() for m in t.get("CFBundleTypeMIMETypes") or []}
-        if "torrent" in exts or utis & set(TORRENT_UTIS) or TORRENT_MIME in mimes:
+        if "torrent" in exts or utis & set(TORRENT_UTIS) or mimes & set(TORRENT_MIMES):
             found.add("torrent")
     return sorted(found)
 
