@@ -29,7 +29,7 @@ from envcheck.ruleset import Signature
 _GREEK = {"μ": "u", "α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "ω": " omega "}
 # Decorations that are never part of the product's name.
 _BRACKETS = re.compile(r"「[^」]*」|【[^】]*】|〜[^〜]*〜|~[^~]*~|\([^)]*\)|\[[^\]]*\]|<[^>]*>|\{[^}]*\}")
-_VERSION = re.compile(r"^(v|ver|version|r|rev|build|b)?\d[\d.]*[a-z]?\d*$")
+_VERSION = re.compile(r"^(v|ver|version|r|rev|build|b)?\d[\d.]*([a-z]{1,3}\d*[\d.]*)?$")  # 2.0b7.1, 0.50a, r600
 _ARCH = {"x64", "x86", "x86_64", "x32", "amd64", "arm64", "aarch64", "win32", "win64", "64bit", "32bit", "i386",
          "i686", "ia32", "64", "32", "bit"}
 _EDITION = {"beta", "alpha", "rc", "preview", "nightly", "dev", "test", "portable", "stable", "release", "setup",
