@@ -113,3 +113,19 @@ def test_trap_never_matches(rules, name):
 ])
 def test_real_names_of_known_products_match_their_product(rules, name, product):
     assert product in matched_by(rules, {"names": [name], "exes": []})
+
+
+def test_the_index_names_the_same_first_signature_as_trying_every_signature(rules):
+    from envcheck.checks._index import index_of
+
+    idx = index_of(rules.p2p)
+    names = [n for e in load_catalogue().values() for n in e["names"]]
+    names += ["WinnyP", "Share EX2", "迅雷极速版", "Ares 2.1.8", "eMuleMorphXT", "StrongDC++ 2.42", "µTorrent"]
+    for platform, kind in (("windows", "installed"), ("darwin", "app")):
+        for n in names:
+            brute = next((s for s in rules.p2p if matches_item(s, n, kind, None, platform)), None)
+            assert idx.item(n, kind, None, platform) is brute, n
+    exes = {x for e in load_catalogue().values() for x in e["exes"]} | {"Perfect Dark.exe", "winny2.exe", "SHARE.EXE"}
+    for x in exes:
+        brute = next((s for s in rules.p2p if matches_process(s, x, "windows")), None)
+        assert idx.process(x, "windows") is brute, x

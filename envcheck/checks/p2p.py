@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from envcheck.checks._base import Decision, items, matches_item, matches_process, names
+from envcheck.checks._base import Decision, items, names
+from envcheck.checks._index import index_of
 from envcheck.checks._names import core
 from envcheck.facts.model import Facts, Unknown
 from envcheck.ruleset import Rules, Signature
@@ -26,14 +27,15 @@ _KIND_GROUP = {"installed": "installed", "app": "installed", "package": "install
 
 def _handler_sig(sigs: tuple[Signature, ...], program: str, exe: str | None, ident: str | None,
                  platform: str) -> Signature | None:
-    kind = "app" if platform == "darwin" else "installed"
-    for sig in sigs:
-        if (matches_item(sig, program, kind, ident, platform)
-                or (exe and matches_process(sig, exe, platform))
-                or (ident and platform == "linux" and (matches_item(sig, ident, "flatpak", ident, platform)
-                                                      or matches_process(sig, ident, platform)))):
-            return sig
-    return None
+    """The product behind a handler: by the program's name, its executable, or (Linux) its desktop id."""
+    idx = index_of(sigs)
+    found = [idx.item(program, "app" if platform == "darwin" else "installed", ident, platform)]
+    if exe:
+        found.append(idx.process(exe, platform))
+    if ident and platform == "linux":
+        found += [idx.item(ident, "flatpak", ident, platform), idx.process(ident, platform)]
+    hits = [s for s in found if s is not None]
+    return min(hits, key=sigs.index) if hits else None
 
 
 def _not_sharing(rules: Rules, program: str, exe: str | None) -> bool:
@@ -54,21 +56,19 @@ def extract_p2p(facts: Facts, rules: Rules) -> dict:
         sources["installed"] = facts.software.reason[:200]
     else:
         sources["installed"] = "ok"
+        idx = index_of(sigs)
         for s in facts.software:
-            for sig in sigs:  # the first that matches names it: products come before family rules
-                if matches_item(sig, s.name, s.kind, s.ident, facts.platform):
-                    found.append({"name": sig.name, "item": s.name, "kind": s.kind, "ident": s.ident,
-                                  "version": s.version})
-                    break
+            # The first signature that matches names it: products come before family rules.
+            if (sig := idx.item(s.name, s.kind, s.ident, facts.platform)) is not None:
+                found.append({"name": sig.name, "item": s.name, "kind": s.kind, "ident": s.ident,
+                              "version": s.version})
     if isinstance(facts.processes, Unknown):
         sources["processes"] = facts.processes.reason[:200]
     else:
         sources["processes"] = "ok"
         for proc in facts.processes:
-            for sig in sigs:
-                if matches_process(sig, proc, facts.platform):
-                    found.append({"name": sig.name, "item": proc, "kind": "process", "ident": None, "version": None})
-                    break
+            if (sig := index_of(sigs).process(proc, facts.platform)) is not None:
+                found.append({"name": sig.name, "item": proc, "kind": "process", "ident": None, "version": None})
     if isinstance(facts.handlers, Unknown):
         sources["handlers"] = facts.handlers.reason[:200]
     elif facts.handlers is not None:
@@ -92,8 +92,8 @@ def _classify(f: dict, rules: Rules, platform: str) -> tuple[str, dict] | None:
         if sig is None:
             return None if _not_sharing(rules, item, exe) else ("unknown_handler", {**f, "name": item})
     else:
-        sig = next((s for s in rules.p2p if (matches_process(s, item, platform) if kind == "process"
-                                               else matches_item(s, item, kind, ident, platform))), None)
+        idx = index_of(rules.p2p)
+        sig = idx.process(item, platform) if kind == "process" else idx.item(item, kind, ident, platform)
         if sig is None:
             return None
     return ("dual_use" if sig.dual_use else "p2p"), {**f, "name": sig.name}
