@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from envcheck.checks import _index, _names  # noqa: E402
-from envcheck.checks.p2p import extract_p2p  # noqa: E402
-from envcheck.facts.model import Facts, Handler, Software, Unknown  # noqa: E402
-from envcheck.ruleset import load_rules  # noqa: E402
+from envcheck.checks import _index, _names
+from envcheck.checks.p2p import extract_p2p
+from envcheck.facts.model import Facts, Handler, Software, Unknown
+from envcheck.ruleset import load_rules
 
 BASELINE_COMMIT = "f8c5750"  # main when issue 14 began
 

@@ -19,7 +19,13 @@ from envcheck.checks.p2p import decide_p2p, extract_p2p
 from envcheck.facts._handlers import command_program, handlers
 from envcheck.facts.model import Facts, Handler, Unknown
 from envcheck.probes import ProbeResult
-from envcheck.probes._handlers import desktop_handles, linux_handlers, mac_handlers, plist_handles, windows_handlers
+from envcheck.probes._handlers import (
+    desktop_handles,
+    linux_handlers,
+    mac_handlers,
+    plist_handles,
+    windows_handlers,
+)
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "handlers"
 NOW = datetime(2026, 12, 6, tzinfo=timezone.utc)

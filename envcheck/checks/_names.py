@@ -103,8 +103,20 @@ def _compact(text: str) -> str:
 class NameRules:
     """A signature's name rules, normalised once."""
 
-    __slots__ = ("cjk_stems", "names", "stems", "stems_compact", "forks", "exe_forks", "patterns", "excludes", "procs", "exact",
-                 "stem_set", "any")
+    __slots__ = (
+        "any",
+        "cjk_stems",
+        "exact",
+        "excludes",
+        "exe_forks",
+        "forks",
+        "names",
+        "patterns",
+        "procs",
+        "stem_set",
+        "stems",
+        "stems_compact",
+    )
 
     def __init__(self, sig: Signature):
         self.names = frozenset(normalise(n) for n in sig.names)

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from envcheck.checks._base import (Check, Decision, items, leading_version, matches_item, matches_process, names,
-                                   unknown_of)
+from envcheck.checks._base import (
+    Check,
+    Decision,
+    items,
+    leading_version,
+    matches_item,
+    matches_process,
+    names,
+    unknown_of,
+)
 from envcheck.checks.p2p import decide_p2p, extract_p2p
 from envcheck.facts.model import Facts, Unknown
 from envcheck.ruleset import Rules, Signature
