@@ -79,6 +79,14 @@ class Signature:
     app_patterns: tuple[re.Pattern, ...]
     package_names: frozenset[str]
     bundle_ids: frozenset[str]
+    # Name rules over normalised names (envcheck/checks/_names.py): exact names, distinctive
+    # stems (prefix on word boundaries, fork suffixes, the executable), family patterns, vetoes.
+    names: tuple[str, ...] = ()
+    stems: tuple[str, ...] = ()
+    name_patterns: tuple[re.Pattern, ...] = ()
+    excludes: tuple[re.Pattern, ...] = ()
+    dual_use: bool = False
+    """A download manager that also joins BitTorrent swarms (policy: software.toml [p2p_policy])."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,11 @@ class Rules:
     """(OS family "windows"/"macos"/"linux", how long the release tables can vouch for "newest")."""
     network: Any = None
     """network.toml as envcheck.diagnose.config.Config: targets, limits and cause texts of the diagnostics."""
+    p2p_policy: tuple[tuple[str, str], ...] = (("download_managers", "warn"), ("unknown_handlers", "fail"))
+    """software.toml [p2p_policy]: fail/warn/ignore for dual-use download managers and for handlers of
+    magnet:/ed2k:/.torrent whose program no signature names."""
+    p2p_not_sharing: tuple[str, ...] = ()
+    """Programs that register those handlers but share nothing from this device (remote controllers)."""
 
     def threshold(self, name: str) -> int:
         return dict(self.thresholds)[name]
@@ -171,25 +184,34 @@ def _version(f: TomlFile, text: str, where: str) -> Version:
         f.fail(where, f"{text!r} is not a version")
 
 
+def _patterns(f: TomlFile, t: dict, key: str, where: str) -> tuple[re.Pattern, ...]:
+    pats = []
+    for i, pat in enumerate(f.get(t, key, where, list, [])):
+        try:
+            pats.append(re.compile(pat, re.I))
+        except (re.error, TypeError) as exc:
+            f.fail(f"{where}.{key}[{i}]", f"bad regular expression: {exc}")
+    return tuple(pats)
+
+
 def _signature(f: TomlFile, t: dict, where: str) -> Signature:
     # Minimum versions live in minimums.toml, not beside the signatures.
-    f.only(t, {"name", "platforms", "process_names", "app_patterns", "package_names", "bundle_ids", "note", "source"},
-           where)
+    f.only(t, {"name", "platforms", "process_names", "app_patterns", "package_names", "bundle_ids", "note", "source",
+               "names", "stems", "name_patterns", "excludes", "dual_use", "family"}, where)
     plats = tuple(f.get(t, "platforms", where, list, list(PLATFORMS)))
     for p in plats:
         if p not in PLATFORMS:
             f.fail(f"{where}.platforms", f"unknown platform {p!r}")
-    pats = []
-    for i, pat in enumerate(f.get(t, "app_patterns", where, list, [])):
-        try:
-            pats.append(re.compile(pat, re.I))
-        except (re.error, TypeError) as exc:
-            f.fail(f"{where}.app_patterns[{i}]", f"bad regular expression: {exc}")
     lower = lambda key: frozenset(str(x).lower() for x in f.get(t, key, where, list, []))  # noqa: E731
+    text = lambda key: tuple(str(x) for x in f.get(t, key, where, list, []))  # noqa: E731
     sig = Signature(name=f.get(t, "name", where, str), platforms=plats, process_names=lower("process_names"),
-                    app_patterns=tuple(pats), package_names=lower("package_names"), bundle_ids=lower("bundle_ids"))
-    if not (sig.process_names or sig.app_patterns or sig.package_names or sig.bundle_ids):
-        f.fail(where, "a signature must name at least one process, app pattern, package or bundle id")
+                    app_patterns=_patterns(f, t, "app_patterns", where), package_names=lower("package_names"),
+                    bundle_ids=lower("bundle_ids"), names=text("names"), stems=text("stems"),
+                    name_patterns=_patterns(f, t, "name_patterns", where),
+                    excludes=_patterns(f, t, "excludes", where), dual_use=f.get(t, "dual_use", where, bool, False))
+    if not (sig.process_names or sig.app_patterns or sig.package_names or sig.bundle_ids or sig.names
+            or sig.stems or sig.name_patterns):
+        f.fail(where, "a signature must name at least one process, name, app pattern, package or bundle id")
     return sig
 
 
@@ -231,7 +253,7 @@ def load_rules(directory: str | None = None) -> Rules:
 
     network = parse_config(net.data)
     for tf, tables in ((pol, {"ruleset", "thresholds", "checks", "freshness"}), (txt, {"checks"}),
-                       (sw, {"p2p", "recording", "antivirus", "zoom", "browser"}),
+                       (sw, {"p2p", "p2p_policy", "recording", "antivirus", "zoom", "browser"}),
                        (lc, {"windows_edition_families", "windows", "macos", "linux"}),
                        (up, {"windows_update", "macos_release"}), (mn, {"zoom", "browser"})):
         tf.only(tf.data, tables, "")
@@ -332,5 +354,18 @@ def load_rules(directory: str | None = None) -> Rules:
                         for i, s in enumerate(sw.get(sw.data, "antivirus", "", list))),
         browsers=browsers, browser_minimums=browser_min,
         zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
-        source=os.path.abspath(directory), freshness=tuple(freshness), network=network,
+        source=os.path.abspath(directory), freshness=tuple(freshness), network=network, **_p2p_policy(sw),
     )
+
+
+def _p2p_policy(sw: TomlFile) -> dict:
+    t = sw.get(sw.data, "p2p_policy", "", dict, {})
+    sw.only(t, {"download_managers", "unknown_handlers", "not_sharing"}, "p2p_policy")
+    out = []
+    for key, default in (("download_managers", "warn"), ("unknown_handlers", "fail")):
+        v = sw.get(t, key, "p2p_policy", str, default)
+        if v not in ("fail", "warn", "ignore"):
+            sw.fail(f"p2p_policy.{key}", "must be fail, warn or ignore")
+        out.append((key, v))
+    return {"p2p_policy": tuple(out),
+            "p2p_not_sharing": tuple(str(x) for x in sw.get(t, "not_sharing", "p2p_policy", list, []))}

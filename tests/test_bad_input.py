@@ -112,7 +112,7 @@ def test_copied_rules_are_accepted(cli, tmp_path, env, rules_copy):
     ("policy.toml", '[checks."recording.absent"]', '[checks."printer.absent"]\narticle = "1"\nseverity = "required"\n\n'
                                                    '[checks."recording.absent"]',
      ["policy.toml", "checks.printer.absent", "unknown check id"]),
-    ("software.toml", "app_patterns = ['^WinMX\\b']", "app_patterns = ['^WinMX(']",
+    ("software.toml", "app_patterns = ['^ESET\\b']", "app_patterns = ['^ESET(']",
      ["software.toml", "app_patterns[0]", "regular expression"]),
     ("policy.toml", 'severity = "advisory"', 'severity = "sometimes"', ["policy.toml", "severity"]),
     ("policy.toml", "[ruleset]", "[ruleset", ["policy.toml", "(syntax)"]),

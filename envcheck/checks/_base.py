@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from packaging.version import InvalidVersion, Version
 
+from envcheck.checks._names import matches_exe, matches_name
 from envcheck.facts.model import Facts, Unknown
 from envcheck.ruleset import Rules, Signature
 
@@ -84,7 +85,9 @@ def _bare(name: str) -> str:
 def matches_process(sig: Signature, process: str, platform: str) -> bool:
     if platform not in sig.platforms:
         return False
-    return _bare(process) in {_bare(p) for p in sig.process_names}
+    if _bare(process) in {_bare(p) for p in sig.process_names}:
+        return True
+    return matches_exe(sig, process)
 
 
 def matches_item(sig: Signature, name: str, kind: str, ident: str | None, platform: str) -> bool:
@@ -95,7 +98,7 @@ def matches_item(sig: Signature, name: str, kind: str, ident: str | None, platfo
         return name.lower() in sig.package_names or (ident or "").lower() in sig.package_names
     if kind == "app" and ident and ident.lower() in sig.bundle_ids:
         return True
-    return any(p.search(name) for p in sig.app_patterns)
+    return any(p.search(name) for p in sig.app_patterns) or matches_name(sig, name)
 
 
 def items(evidence: dict, key: str) -> list[dict]:

@@ -1,4 +1,4 @@
-"""p2p.absent, recording.absent, zoom.installed, zoom.updated, browser.updated.
+"""recording.absent (p2p.absent lives in p2p.py), zoom.installed, zoom.updated, browser.updated.
 
 Evidence carries only the items that matched a signature, never the software
 list; deciding re-matches those items, so newer rules can clear a name that
@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from envcheck.checks._base import (Check, Decision, items, leading_version, matches_item, matches_process, names,
-                                   unknown_of)
+from envcheck.checks._base import (
+    Check,
+    Decision,
+    items,
+    leading_version,
+    matches_item,
+    matches_process,
+    names,
+    unknown_of,
+)
+from envcheck.checks.p2p import decide_p2p, extract_p2p
 from envcheck.facts.model import Facts, Unknown
 from envcheck.ruleset import Rules, Signature
 
@@ -23,10 +32,12 @@ def _scan(facts: Facts, sigs: tuple[Signature, ...], installed: bool) -> dict:
         else:
             sources["installed"] = "ok"
             for s in facts.software:
+                # The first signature that matches names the item: specific products come before family rules.
                 for sig in sigs:
                     if matches_item(sig, s.name, s.kind, s.ident, facts.platform):
                         found.append({"name": sig.name, "item": s.name, "kind": s.kind, "ident": s.ident,
                                       "version": s.version})
+                        break
     if isinstance(facts.processes, Unknown):
         sources["processes"] = facts.processes.reason[:200]
     else:
@@ -35,6 +46,7 @@ def _scan(facts: Facts, sigs: tuple[Signature, ...], installed: bool) -> dict:
             for sig in sigs:
                 if matches_process(sig, proc, facts.platform):
                     found.append({"name": sig.name, "item": proc, "kind": "process", "ident": None, "version": None})
+                    break
     return {"found": found, "sources": sources}
 
 
@@ -62,10 +74,6 @@ def _decide_absent(ev: dict, sigs: tuple[Signature, ...], platform: str) -> Deci
     if bad or not sources:
         return Decision("unknown", "partial", {"reason": "; ".join(f"{k}: {v}" for k, v in bad.items()) or "-"})
     return Decision("pass", "none", {})
-
-
-def decide_p2p(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    return _decide_absent(ev, rules.p2p, platform)
 
 
 def decide_recording(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
@@ -150,7 +158,7 @@ def decide_browsers(ev: dict, rules: Rules, now: datetime, platform: str) -> Dec
 
 
 CHECKS = [
-    Check("p2p.absent", lambda f, r: _scan(f, r.p2p, installed=True), decide_p2p),
+    Check("p2p.absent", extract_p2p, decide_p2p),
     Check("zoom.installed", extract_zoom, decide_zoom_installed),
     Check("zoom.updated", extract_zoom, decide_zoom_updated),
     Check("browser.updated", extract_browsers, decide_browsers),

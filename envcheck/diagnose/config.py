@@ -6,7 +6,6 @@ other rules files. Nothing here touches the network.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 

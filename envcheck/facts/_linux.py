@@ -6,6 +6,7 @@ import json
 from typing import Mapping
 
 from envcheck.facts import _linux_parse as p
+from envcheck.facts._handlers import handlers
 from envcheck.facts._common import Missing, absent, endpoints, error_of, parse_time, processes, value
 from envcheck.facts.model import AvProduct, Facts, Firewall, LinuxUpdates, NoWifi, OsInfo, Software, Unknown, Wifi
 from envcheck.facts.wifi import wifi_fact
@@ -178,4 +179,5 @@ def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
 def collect(r: Mapping[str, ProbeResult]) -> Facts:
     return Facts(platform="linux", os=os_info(r), firewalls=firewalls(r), antivirus=antivirus(r),
                  software=software(r), processes=processes(r), wifi=wifi(r), cameras=cameras(r),
-                 microphones=microphones(r), linux_updates=updates(r), endpoints=endpoints(r))
+                 microphones=microphones(r), linux_updates=updates(r), endpoints=endpoints(r),
+                 handlers=handlers(r, "linux"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from envcheck.facts._handlers import handlers
 from envcheck.facts._common import Missing, endpoints, parse_time, processes, value
 from envcheck.facts.model import AvProduct, Facts, Firewall, NoWifi, OsInfo, Software, Unknown, UpdateAgent, Wifi
 from envcheck.facts.wifi import connected_network, wifi_fact  # noqa: F401 - connected_network re-exported
@@ -204,4 +205,5 @@ def collect(r: Mapping[str, ProbeResult]) -> Facts:
     return Facts(platform="darwin", os=osi, firewalls=firewalls(r), antivirus=antivirus(r),
                  software=software(r), processes=processes(r), wifi=wifi(r), cameras=cameras(r),
                  microphones=microphones(r), endpoints=endpoints(r),
-                 update_agent=update_agent(r, osi.version if isinstance(osi, OsInfo) else None))
+                 update_agent=update_agent(r, osi.version if isinstance(osi, OsInfo) else None),
+                 handlers=handlers(r, "darwin"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from envcheck.facts._handlers import handlers
 from envcheck.facts._common import Missing, endpoints, parse_time, processes, value
 from envcheck.facts.model import AvProduct, Facts, Firewall, NoWifi, OsInfo, Software, Unknown, UpdateAgent, Wifi
 from envcheck.facts.wifi import wifi_fact
@@ -278,4 +279,5 @@ def update_agent(r: Mapping[str, ProbeResult]) -> UpdateAgent | Unknown:
 def collect(r: Mapping[str, ProbeResult]) -> Facts:
     return Facts(platform="windows", os=os_info(r), firewalls=firewalls(r), antivirus=antivirus(r),
                  software=software(r), processes=processes(r), wifi=wifi(r), cameras=cameras(r),
-                 microphones=microphones(r), endpoints=endpoints(r), update_agent=update_agent(r))
+                 microphones=microphones(r), endpoints=endpoints(r), update_agent=update_agent(r),
+                 handlers=handlers(r, "windows"))

@@ -109,6 +109,22 @@ class Software:
 
 
 @dataclass(frozen=True)
+class Handler:
+    """A program registered to open magnet:, ed2k: or .torrent."""
+
+    kind: str
+    """"magnet", "ed2k" or "torrent"."""
+    program: str
+    """What the OS shows: the executable (Windows), the app (macOS), the .desktop Name (Linux)."""
+    exe: str | None = None
+    """The executable's file name (Windows command, Linux Exec), never its folder."""
+    ident: str | None = None
+    """ProgID (Windows), bundle id (macOS), desktop file id (Linux)."""
+    how: str = ""
+    """How it is registered: protocol, extension, openwith, userchoice, Info.plist, desktop (system|user)."""
+
+
+@dataclass(frozen=True)
 class Wifi:
     connected: bool
     security: str
@@ -162,3 +178,5 @@ class Facts:
     """None when offline (network checks skipped)."""
     update_agent: UpdateAgent | Unknown | None = None
     """Windows and macOS: the OS update agent's view; None on Linux (see linux_updates)."""
+    handlers: tuple[Handler, ...] | Unknown | None = None
+    """Programs registered for magnet:/ed2k:/.torrent; None when the snapshot has no handler probe."""

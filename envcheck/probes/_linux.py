@@ -12,7 +12,7 @@ import sqlite3
 from datetime import datetime, timezone
 
 from envcheck.errors import NotInstalled, ProbeError, Unparsed
-from envcheck.probes import ProbeSpec, _aptcache
+from envcheck.probes import ProbeSpec, _aptcache, _handlers
 from envcheck.probes._run import read_bytes, read_text, run
 
 L = ("linux",)
@@ -268,6 +268,9 @@ def nmcli_wifi() -> dict:
 
 
 PROBES = [
+    ProbeSpec("linux.handlers", L, 5, _handlers.linux_handlers,
+              "MimeType= x-scheme-handler/magnet, x-scheme-handler/ed2k, application/x-bittorrent in the .desktop files "
+              "of /usr/share, /usr/local/share, ~/.local/share, flatpak exports and /var/lib/snapd/desktop"),
     ProbeSpec("linux.os_release", L, 2, os_release, "/etc/os-release (or /usr/lib/os-release), verbatim"),
     ProbeSpec("linux.lsb_release", L, 2, lsb_release, "/etc/lsb-release, verbatim (Linux Mint names itself here)"),
     ProbeSpec("linux.packages", L, 20, packages,

@@ -8,7 +8,7 @@ import plistlib
 from datetime import datetime, timezone
 
 from envcheck.errors import NotInstalled, ProbeError, Unparsed
-from envcheck.probes import ProbeSpec
+from envcheck.probes import ProbeSpec, _handlers
 from envcheck.probes._run import read_bytes, run
 
 M = ("darwin",)
@@ -120,6 +120,9 @@ PROBES = [
     ProbeSpec("mac.apps", M, 10, apps,
               "Contents/Info.plist of each *.app in /Applications, /Applications/Utilities, ~/Applications: "
               + ", ".join(PLIST_KEYS)),
+    ProbeSpec("mac.handlers", M, 10, lambda: _handlers.mac_handlers(APP_DIRS),
+              "Contents/Info.plist of each *.app in the same folders: CFBundleURLTypes schemes magnet/ed2k, "
+              "CFBundleDocumentTypes for .torrent (extension, UTI, MIME type)"),
     ProbeSpec("mac.xprotect", M, 3, xprotect,
               "XProtect.bundle/Contents/Info.plist CFBundleShortVersionString and the file's modification time"),
     ProbeSpec("mac.sp_camera", M, 20, lambda: _profiler("SPCameraDataType", 20),

@@ -13,7 +13,7 @@ import json
 import os
 
 from envcheck.errors import NotInstalled, Unparsed
-from envcheck.probes import ProbeSpec
+from envcheck.probes import ProbeSpec, _handlers
 from envcheck.probes._wlanapi import LOCATION_URI
 from envcheck.probes._run import run, run_status
 
@@ -83,6 +83,36 @@ def uninstall_entries() -> list[dict]:
                     out.append({"hive": hive_name, "DisplayName": v["DisplayName"],
                                 "DisplayVersion": v.get("DisplayVersion"), "Publisher": v.get("Publisher")})
     return out
+
+
+def _key_values(hive_name: str, path: str) -> dict | None:
+    """Every value of a key ("" is the default value), or None when the key does not exist."""
+    import winreg
+
+    hive = {"HKCU": winreg.HKEY_CURRENT_USER, "HKLM": winreg.HKEY_LOCAL_MACHINE}[hive_name]
+    try:
+        key = winreg.OpenKey(hive, path, 0, winreg.KEY_READ)
+    except FileNotFoundError:
+        return None
+    except PermissionError as exc:
+        from envcheck.errors import AccessDenied
+        raise AccessDenied(f"not allowed to read {path}") from exc
+    out: dict = {}
+    with key:
+        i = 0
+        while i < 256:
+            try:
+                name, data, _ = winreg.EnumValue(key, i)
+            except OSError:
+                break
+            i += 1
+            if isinstance(data, (str, int)):
+                out[name] = data
+    return out
+
+
+def handlers() -> list[dict]:
+    return _handlers.windows_handlers(_key_values)
 
 
 def firewall_policy() -> dict:
@@ -198,6 +228,9 @@ PROBES = [
     ProbeSpec("win.uninstall", W, 10, uninstall_entries,
               rf"registry HKLM\{UNINSTALL}, the same under WOW6432Node, and HKCU\{UNINSTALL}: "
               "DisplayName, DisplayVersion, Publisher"),
+    ProbeSpec("win.handlers", W, 5, handlers,
+              r"registry HKCU/HKLM\Software\Classes\{magnet,ed2k} (URL Protocol), \.torrent and its "
+              r"OpenWithProgids, UserChoice for magnet/ed2k/.torrent, and each ProgID's shell\open\command"),
     ProbeSpec("win.firewall_policy", W, 3, firewall_policy,
               rf"registry HKLM\{FIREWALL_LOCAL}\{{Domain,Standard,Public}}Profile\EnableFirewall and "
               rf"HKLM\{FIREWALL_GPO}\{{Domain,Private,Public}}Profile\EnableFirewall"),
