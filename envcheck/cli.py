@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import locale
 import os
 import sys
 from datetime import datetime, timezone
@@ -16,6 +15,7 @@ from enum import IntEnum
 
 from envcheck import __version__
 from envcheck.errors import EnvcheckError, UsageError
+from envcheck.glossary import default_lang
 
 
 class ExitStatus(IntEnum):
@@ -31,17 +31,6 @@ VERDICT_STATUS = {"pass": ExitStatus.PASS, "fail": ExitStatus.FAIL, "incomplete"
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, status 2, like every other bad input
         raise UsageError(message)
-
-
-def default_lang() -> str:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if os.environ.get(var):
-            return "ja" if os.environ[var].lower().startswith("ja") else "en"
-    try:
-        loc = locale.getlocale()[0] or ""
-    except ValueError:
-        loc = ""
-    return "ja" if loc.lower().startswith(("ja", "japanese")) else "en"
 
 
 def _now(text: str | None) -> datetime | None:
@@ -81,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--offline", action="store_true", help="do not look for an update")
     _server_args(r)
 
-    from envcheck.diagnose import cli as diagnose_cli
+    from envcheck.netcheck import cli as diagnose_cli
     diagnose_cli.add_parser(sub)
 
     v = sub.add_parser("verify", help="check a report's signature and format")
@@ -287,7 +276,7 @@ COMMANDS["gui"] = cmd_gui
 
 
 def _diagnose(args) -> int:
-    from envcheck.diagnose import cli as diagnose_cli
+    from envcheck.netcheck import cli as diagnose_cli
 
     return diagnose_cli.run(args)
 

@@ -117,3 +117,18 @@ def technical_ja(key: str, value: str) -> str:
     if key == "reason" and _LATIN_WORDS.search(product_ja(value).replace("Microsoft Defender", "")):
         return "詳しい原因は報告書に記録しました"
     return value
+
+
+def default_lang() -> str:
+    """"ja" or "en" from the locale, for the CLI and the diagnostics (the window has its own switch)."""
+    import locale
+    import os
+
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(var):
+            return "ja" if os.environ[var].lower().startswith("ja") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "ja" if loc.lower().startswith(("ja", "japanese")) else "en"

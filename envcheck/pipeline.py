@@ -42,7 +42,7 @@ def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: 
     from envcheck.privacy import Identity, scrub_report
 
     # Evidence holds only facts, but probe errors can quote paths or names: remove this machine's identity.
-    from envcheck.diagnose import diagnostics_from
+    from envcheck.netcheck.assemble import diagnostics_from
 
     report = scrub_report(build_report(results, rules, host.platform, now, seeker_no,
                                        diagnostics=diagnostics_from(probes, rules.source, wifi=facts.wifi),
@@ -54,11 +54,16 @@ def live_host(rules: Rules, offline: bool, server_url: str | None = None):
     """This machine's probes; the network ones (diagnostics) are left out when offline.
 
     `server_url` (check --server) is the intake service the diagnostics measure against."""
-    from envcheck.probes import LiveHost, current_platform, specs_for
-    from envcheck.probes._common import diagnose_probe
+    from envcheck.probes import LiveHost, current_platform
 
     platform = current_platform()
     # The diagnostics use the chosen rules' network.toml, like every other decision.
-    specs = [diagnose_probe(server_url, rules.source) if s.id == "net.diagnose" else s
-             for s in specs_for(platform)]
-    return LiveHost(platform, offline=offline, specs=specs)
+    return LiveHost(platform, offline=offline, specs=all_specs(platform, server_url, rules.source))
+
+
+def all_specs(platform: str, server_url: str | None = None, rules_dir: str | None = None) -> list:
+    """Every probe of a live check on `platform`: the platform's own plus the network diagnostics."""
+    from envcheck.diagnose import probe_spec
+    from envcheck.probes import specs_for
+
+    return [*specs_for(platform), probe_spec(server_url, rules_dir)]

@@ -13,7 +13,8 @@ from envcheck import checks as checks_mod
 from envcheck import facts as facts_mod
 from envcheck.facts import _linux, _macos, _windows
 from envcheck.facts.model import Facts, Unknown
-from envcheck.probes import PLATFORMS, specs_for
+from envcheck.pipeline import all_specs
+from envcheck.probes import PLATFORMS
 from envcheck.ruleset import CHECK_IDS
 
 
@@ -39,15 +40,22 @@ def test_collector_with_no_probes_answers_unknown_facts_for_its_platform(platfor
 # ------------------------------------------------------------------------------------------- probes
 
 def _all_specs():
+    """Every probe once (a probe of several platforms is the same spec, `net.diagnose` an equal one)."""
     seen = {}
     for platform in PLATFORMS:
-        for spec in specs_for(platform):
-            seen.setdefault(id(spec), spec)
+        for spec in all_specs(platform):
+            seen.setdefault((spec.id, spec.platforms, spec.source), spec)
     return list(seen.values())
 
 
 def test_probe_ids_are_unique():
     ids = [s.id for s in _all_specs()]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_probe_ids_are_unique_on_each_platform(platform):
+    ids = [s.id for s in all_specs(platform)]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
@@ -61,7 +69,7 @@ def test_every_probe_names_its_source_platforms_and_timeout():
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_probe_ids_of_a_platform_are_unique(platform):
-    ids = [s.id for s in specs_for(platform)]
+    ids = [s.id for s in all_specs(platform)]
     assert len(ids) == len(set(ids))
 
 

@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from envcheck.diagnose import diagnostics_from, load_config, run_diagnose
+from envcheck.diagnose import load_config, run_diagnose
+from envcheck.netcheck.assemble import diagnostics_from
 from envcheck.diagnose.config import Target, parse_endpoint
 from envcheck.diagnose.runner import FORMAT
 from envcheck.report import assert_no_floats
@@ -333,7 +334,7 @@ def test_reachable_check_warns_on_media_ports_only(rules):
 def test_cli_json_and_human(listener, capsys):
     import argparse
 
-    from envcheck.diagnose import cli
+    from envcheck.netcheck import cli
 
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="command")

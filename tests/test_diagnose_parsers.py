@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from envcheck.diagnose import der, proxy, wifi
+from envcheck.diagnose import der, proxy
+from envcheck.netcheck import wifi
 from envcheck.diagnose.config import load_config, parse_config
 from envcheck.errors import RuleError
 

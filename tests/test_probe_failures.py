@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from envcheck import checks as checks_mod
 from envcheck import facts as facts_mod
 from envcheck.errors import FAILURE_KINDS
-from envcheck.probes import ProbeResult, ReplayHost, specs_for
+from envcheck.pipeline import all_specs
+from envcheck.probes import ProbeResult, ReplayHost
 from snapshots import fixture_folders, snapshot_from_folder
 
 FIXTURES = [(f, json.loads((f / "expected.json").read_text(encoding="utf-8"))) for f in fixture_folders()]
@@ -73,7 +74,7 @@ def test_breaking_any_one_probe_never_makes_a_pass_or_a_skip(folder, expected, r
     truth = _statuses(platform, base, now, rules)
     # net.diagnose absent means the run was offline by the person's choice (a recorded mode, not a
     # failed read): network.reachable is then "skipped (offline)", docs/probes.md "Skip rules".
-    pids = sorted({s.id for s in specs_for(platform)} | set(base))
+    pids = sorted({s.id for s in all_specs(platform)} | set(base))
 
     @SETTINGS
     @given(pid=st.sampled_from(pids), data=st.data())

@@ -21,7 +21,8 @@ from envcheck.errors import InvalidSeekerNumber
 from envcheck.facts import _common, _linux, _linux_parse, _macos, _netsh, _windows
 from envcheck.facts.model import Facts
 from envcheck.pipeline import run_check
-from envcheck.probes import ProbeResult, ReplayHost, specs_for
+from envcheck.pipeline import all_specs
+from envcheck.probes import ProbeResult, ReplayHost
 from envcheck.ruleset import CHECK_IDS
 from envcheck.seeker import normalize_seeker_no
 
@@ -86,7 +87,8 @@ TEXT_PARSERS = [
 
 def test_every_pure_linux_parser_is_covered():
     public = {n for n in dir(_linux_parse) if n.startswith(("parse_", "last_", "nft_"))}
-    covered = {f.__name__ for f in TEXT_PARSERS if f.__module__ == _linux_parse.__name__}
+    covered = {f.__name__ for f in TEXT_PARSERS
+               if f.__module__ in (_linux_parse.__name__, "envcheck.probes._linux_formats")}
     assert public - covered == {"parse_rpm_header", "parse_nmcli", "nft_input_policy"}  # tested below
 
 
@@ -173,7 +175,7 @@ PLATFORM_COLLECT = {"linux": _linux.collect, "windows": _windows.collect, "darwi
 
 
 def probe_results(platform: str):
-    ids = [s.id for s in specs_for(platform)] + ["net.reach"]
+    ids = [s.id for s in all_specs(platform)] + ["net.reach"]
     result = st.one_of(json_values.map(lambda v: ProbeResult(value=v)),
                        st.text(max_size=60).map(lambda e: ProbeResult(error=e or "failed")),
                        st.sampled_from(["not installed", "does not exist", "status 1", "no ClamAV database"]).map(

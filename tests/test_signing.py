@@ -11,7 +11,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from envcheck.reportschema import InvalidReport
 from envcheck.signing import canonical_bytes, key_id, load_or_create_key, sign_report, verify_report
-from snapshots import FIXTURES
 
 
 @pytest.fixture(scope="module")

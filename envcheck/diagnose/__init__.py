@@ -2,14 +2,14 @@
 
 - `run_diagnose(cfg)` measures (runner.py, sockets in net.py only) and returns the document
   `envcheck.diagnostics/1`; `probe_value()` is what the `net.diagnose` probe records.
-- `diagnostics_from(probes)` builds the report's "diagnostics" from recorded probe results
-  (net.diagnose plus the Wi-Fi probes), so a replayed snapshot gives the same document.
+- `assemble.diagnostics_from(probes)` builds the report's "diagnostics" from recorded probe results
+  (net.diagnose plus the Wi-Fi fact), so a replayed snapshot gives the same document. It judges,
+  so it sits above the facts; this package's measuring side (runner, net, proxy) sits below them.
 Standard library only: importing this package must not slow `envcheck check --offline`.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
 
 FORMAT = "envcheck.diagnostics/1"
 _LAZY = {"Config": "config", "Target": "config", "load_config": "config", "run_diagnose": "runner"}
@@ -23,6 +23,20 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+def probe_spec(server_url: str | None = None, rules_dir: str | None = None):
+    """The `net.diagnose` probe (envcheck.diagnostics/1) against rules/network.toml's targets and the
+    intake service; the run bounds itself (limits.bound_ms, 5 s) and LiveHost adds 1 s of grace."""
+    from envcheck.probes import ProbeSpec
+
+    def net_diagnose() -> dict:
+        return probe_value(rules_dir=rules_dir, server_url=server_url)
+
+    return ProbeSpec(id="net.diagnose", platforms=("windows", "darwin", "linux"), timeout=6, func=net_diagnose,
+                     network=True,
+                     source="envcheck diagnose: proxy settings, DNS, TCP per port, TLS issuer, HTTP, captive portal, "
+                            "throughput against the intake service (docs/diagnose.md)")
+
+
 def probe_value(rules_dir: str | None = None, server_url: str | None = None) -> dict:
     """The `net.diagnose` probe: every network step against the rules' targets and the intake service
     (`server_url`, else ENVCHECK_SERVER or envcheck-config.json beside the executable)."""
@@ -30,37 +44,3 @@ def probe_value(rules_dir: str | None = None, server_url: str | None = None) -> 
     from envcheck.diagnose.runner import run_diagnose
 
     return run_diagnose(load_config(rules_dir).with_server(server_url))
-
-
-def _entry(res: Any) -> tuple[Any, str | None] | None:
-    if res is None:
-        return None
-    if isinstance(res, Mapping):
-        return res.get("value"), res.get("error")
-    return getattr(res, "value", None), getattr(res, "error", None)
-
-
-def diagnostics_from(probes: Mapping[str, Any], rules_dir: str | None = None, wifi: Any = None) -> dict:
-    """The report's "diagnostics": the net.diagnose document plus the Wi-Fi step from the platform
-    probes. `probes` maps probe id -> ProbeResult (or snapshot entry {"value", "error", "kind"}).
-    `wifi`: the Facts' Wi-Fi fact when the caller has it, so the step and network.wifi share one read."""
-    from envcheck.diagnose.config import load_config
-    from envcheck.diagnose.judge import overall
-    from envcheck.diagnose.wifi import wifi_step
-    from envcheck.errors import RuleError
-
-    try:
-        cfg = load_config(rules_dir)
-    except RuleError as exc:
-        return {"format": FORMAT, "status": "skipped", "error": str(exc)[:300], "steps": []}
-    got = _entry(probes.get("net.diagnose"))
-    if got is None:
-        doc: dict = {"format": FORMAT, "ran": False, "reason": "offline (network steps not run)", "steps": []}
-    elif got[1] is not None or not isinstance(got[0], dict):
-        doc = {"format": FORMAT, "ran": False, "reason": f"net.diagnose: {got[1] or 'unreadable value'}"[:300],
-               "steps": []}
-    else:
-        doc = {**got[0], "ran": True, "steps": [s for s in got[0].get("steps", []) if s.get("step") != "wifi"]}
-    doc["steps"] = [*doc["steps"], wifi_step(dict(probes), cfg, cfg.causes, fact=wifi)]
-    doc["status"] = overall(doc["steps"])
-    return doc

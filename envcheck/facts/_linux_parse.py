@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import shlex
-import struct
 from datetime import datetime, timezone
+
+# Re-exported: parsers of files the probes read (they live below the facts, with the probes).
+from envcheck.probes._linux_formats import last_apt_upgrade, parse_dpkg_status, parse_rpm_header  # noqa: F401
 
 
 def parse_os_release(text: str) -> dict[str, str]:
@@ -29,48 +31,6 @@ def parse_os_release(text: str) -> dict[str, str]:
             value = raw.strip().strip("\"'")
         out[key] = value
     return out
-
-
-def parse_dpkg_status(text: str) -> list[list[str]]:
-    """[name, version] of every package whose Status is 'install ok installed'."""
-    out = []
-    for stanza in text.split("\n\n"):
-        fields = {}
-        for line in stanza.splitlines():
-            if line[:1] in (" ", "\t") or ":" not in line:
-                continue
-            k, _, v = line.partition(":")
-            if k in ("Package", "Version", "Status"):
-                fields[k] = v.strip()
-        if fields.get("Package") and fields.get("Status", "").endswith(" installed"):
-            out.append([fields["Package"], fields.get("Version", "")])
-    return sorted(out)
-
-
-_RPM_NAME, _RPM_VERSION, _RPM_RELEASE = 1000, 1001, 1002
-
-
-def parse_rpm_header(blob: bytes) -> list[str] | None:
-    """[name, version-release] from an rpm header blob as stored in rpmdb.sqlite, or None."""
-    try:
-        il, dl = struct.unpack(">II", blob[:8])
-        if il > 100000 or 8 + il * 16 + dl > len(blob):
-            return None
-        store = blob[8 + il * 16: 8 + il * 16 + dl]
-        tags = {}
-        for i in range(il):
-            tag, typ, off, _cnt = struct.unpack(">IIII", blob[8 + i * 16: 24 + i * 16])
-            if tag in (_RPM_NAME, _RPM_VERSION, _RPM_RELEASE) and typ == 6 and off < len(store):
-                end = store.index(b"\0", off)
-                tags[tag] = store[off:end].decode("utf-8", "replace")
-        if _RPM_NAME not in tags:
-            return None
-        version = tags.get(_RPM_VERSION, "")
-        if _RPM_RELEASE in tags:
-            version += "-" + tags[_RPM_RELEASE]
-        return [tags[_RPM_NAME], version]
-    except (struct.error, ValueError):
-        return None
 
 
 def parse_apt_upgradable(text: str) -> int | None:
@@ -111,25 +71,6 @@ def parse_dnf_security(text: str) -> int | None:
     # Advisory rows make the count; without any, only dnf's own chatter (or nothing) means "none
     # pending". Random text used to read as 0 and let os.patched pass.
     return count if rows or not other else None
-
-
-def last_apt_upgrade(text: str) -> str | None:
-    """End-Date of the newest apt history entry that upgraded or installed packages.
-
-    Returned as it is written, "YYYY-MM-DDTHH:MM:SS" with no zone: apt writes
-    history.log in the machine's local time, so only the probe, which knows the
-    local zone, can turn it into UTC. (It used to be labelled UTC, which put a
-    Japanese machine's upgrades nine hours in the future.)
-    """
-    newest = None
-    for block in text.split("\n\n"):
-        if not re.search(r"^(Upgrade|Install):", block, re.M):
-            continue
-        m = re.search(r"^End-Date: (\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2}:\d{2})", block, re.M)
-        if m:
-            stamp = f"{m.group(1)}T{m.group(2)}"
-            newest = max(newest or stamp, stamp)
-    return newest
 
 
 def parse_ufw_conf(text: str) -> bool | None:

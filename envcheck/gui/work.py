@@ -22,10 +22,10 @@ def check(post, replay: str | None, now, rules_dir: str | None, seeker: str | No
         snapshot = read_snapshot(replay)
         host, total = ReplayHost(snapshot), len(snapshot["probes"])
     else:
-        from envcheck.probes import specs_for
+        from envcheck.pipeline import all_specs
 
         host = live_host(rules, offline=False)
-        total = len(specs_for(host.platform))
+        total = len(all_specs(host.platform))
     post("total", total)
     count = [0]
 
@@ -51,7 +51,8 @@ def _rules(rules_dir: str | None, online: bool):
 
 def diagnose(run, rules_dir: str | None) -> dict:
     """「接続を診断」: every network step now (envcheck/diagnose), with the Wi-Fi step from this check's probes."""
-    from envcheck.diagnose import diagnostics_from, probe_value
+    from envcheck.diagnose import probe_value
+    from envcheck.netcheck.assemble import diagnostics_from
 
     doc = probe_value(rules_dir)
     return diagnostics_from({**run.probes, "net.diagnose": {"value": doc, "error": None}}, rules_dir)

@@ -41,7 +41,7 @@ def lsb_release() -> str:
 
 def packages() -> dict:
     """Installed packages as [name, version] pairs, from the package database files."""
-    from envcheck.facts._linux_parse import parse_dpkg_status
+    from envcheck.probes._linux_formats import parse_dpkg_status
 
     if os.path.exists("/var/lib/dpkg/status"):
         text = read_text("/var/lib/dpkg/status", 256 * 1024 * 1024)
@@ -57,7 +57,7 @@ def packages() -> dict:
 
 
 def _rpm_sqlite(path: str) -> list[list[str]]:
-    from envcheck.facts._linux_parse import parse_rpm_header
+    from envcheck.probes._linux_formats import parse_rpm_header
 
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
@@ -192,7 +192,7 @@ def _newest_mtime(paths: list[str]) -> str | None:
 
 def _last_apt_upgrade() -> str | None:
     """End-Date of the last apt run that upgraded packages, from /var/log/apt/history.log."""
-    from envcheck.facts._linux_parse import last_apt_upgrade
+    from envcheck.probes._linux_formats import last_apt_upgrade
 
     try:
         local = last_apt_upgrade(read_text("/var/log/apt/history.log", 8 * 1024 * 1024))

@@ -1,7 +1,7 @@
 """`envcheck diagnose [--json] [--endpoint HOST:PORT ...] [--timeout S] [--server URL] [--lang ja|en]`.
 
-envcheck/cli.py wires it: `diagnose.cli.add_parser(sub)` in build_parser and
-`COMMANDS["diagnose"] = diagnose.cli.run`. Exit status: 0 every step ok or skipped, 1 something
+envcheck/cli.py wires it: `netcheck.cli.add_parser(sub)` in build_parser and
+`COMMANDS["diagnose"] = netcheck.cli.run`. Exit status: 0 every step ok or skipped, 1 something
 failed or degraded, 2 bad usage or rules (raised as EnvcheckError for the main CLI to report).
 """
 
@@ -43,7 +43,8 @@ def _wifi_extra():
 def run(args) -> int:
     import threading
 
-    from envcheck.diagnose import diagnostics_from, load_config, run_diagnose
+    from envcheck.diagnose import load_config, run_diagnose
+    from envcheck.netcheck.assemble import diagnostics_from
 
     cfg = load_config(getattr(args, "rules", None))
     cfg = cfg.with_bound(args.timeout).with_server(getattr(args, "server", None)).with_endpoints(args.endpoint)
@@ -66,7 +67,7 @@ def run(args) -> int:
         from envcheck.diagnose.render import render
         lang = args.lang
         if lang is None:
-            from envcheck.cli import default_lang
+            from envcheck.glossary import default_lang
             lang = default_lang()
         sys.stdout.write(render(doc, lang))
     return 0 if doc["status"] in ("ok", "skipped") else 1
