@@ -11,12 +11,15 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
 
 from envcheck.errors import RuleError
 from envcheck.tomlcheck import TomlFile, load_toml
+
+if TYPE_CHECKING:
+    from envcheck.mobilerules import MobileRules
 
 CHECK_IDS = (
     "os.supported", "os.patched", "firewall.enabled", "p2p.absent", "antivirus.active", "antivirus.updated",
@@ -103,6 +106,8 @@ class Rules:
     browser_minimums: tuple[tuple[str, Version, Version | None], ...]
     """(browser name, minimum version, minimum for its extended-support line or None)."""
     source: str
+    mobile: "MobileRules | None" = None
+    """rules/mobile.toml (phones and the browser check, envcheck.mobilerules); None when absent."""
 
     def threshold(self, name: str) -> int:
         return dict(self.thresholds)[name]
@@ -187,6 +192,8 @@ def _linux_rows(f: TomlFile) -> tuple[dict, ...]:
 
 def load_rules(directory: str | None = None) -> Rules:
     """Load and validate every rules file in `directory` (default: the built-in set)."""
+    from envcheck.mobilerules import load_mobile
+
     if directory is None:
         from envcheck.paths import builtin_rules_dir
         directory = builtin_rules_dir()
@@ -281,5 +288,5 @@ def load_rules(directory: str | None = None) -> Rules:
                         for i, s in enumerate(sw.get(sw.data, "antivirus", "", list))),
         browsers=browsers, browser_minimums=browser_min,
         zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
-        source=os.path.abspath(directory),
+        source=os.path.abspath(directory), mobile=load_mobile(directory),
     )

@@ -73,6 +73,8 @@ class Report(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     body: Mapped[bytes] = mapped_column(LargeBinary)
     receipt: Mapped[str] = mapped_column(Text)
+    assurance: Mapped[str] = mapped_column(String(16), default="desktop", server_default="desktop")
+    """"desktop" (the checker program) or "browser" (the /check page: measured + self-declared)."""
 
     __table_args__ = (
         Index("ix_reports_received", "received_at", "id"),

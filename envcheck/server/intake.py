@@ -155,7 +155,7 @@ class Eligibility:
 def eligibility(s, seeker_no: str, rules: Rules, now: datetime) -> Eligibility:
     """Eligible when the latest report (by created_at) passes as re-judged by the service and is
     younger than the rules' report_valid_days. Every stored report had a valid signature."""
-    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at)
+    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at, Report.assurance)
                     .where(Report.seeker_no == seeker_no)
                     .order_by(Report.created_at.desc(), Report.id.desc()).limit(1)).first()
     if row is None:
@@ -164,10 +164,14 @@ def eligibility(s, seeker_no: str, rules: Rules, now: datetime) -> Eligibility:
     if row.verdict != "pass":
         return Eligibility(seeker_no, False, f"the latest report's verdict is {row.verdict} "
                                              "(as re-judged by the service)", row.report_id, None)
+    if row.assurance == "browser" and not (rules.mobile and rules.mobile.browser_reports_eligible):
+        return Eligibility(seeker_no, False, "the latest report is a browser check (measured and self-declared), "
+                                             "which this office does not accept for booking", row.report_id, None)
     if now >= until:
         return Eligibility(seeker_no, False, f"the latest report expired at {stamp(until)}; "
                                              "the job-seeker must check again", row.report_id, stamp(until))
-    return Eligibility(seeker_no, True, "the latest report passes, its signature is valid and it is "
+    kind = " (a browser check: measured and self-declared)" if row.assurance == "browser" else ""
+    return Eligibility(seeker_no, True, f"the latest report passes{kind}, its signature is valid and it is "
                                         f"{rules.report_valid_days} days valid", row.report_id, stamp(until))
 
 
