@@ -56,8 +56,12 @@ def test_migrations_are_idempotent_and_match_the_models(store):
     from envcheck.server.db import Base
     from envcheck.server.migrate import current, upgrade
 
+    from alembic.script import ScriptDirectory
+
+    from envcheck.server.migrate import alembic_config
+
     upgrade(store.engine)  # second run: nothing to do
-    assert current(store.engine) == "0001"
+    assert current(store.engine) == ScriptDirectory.from_config(alembic_config()).get_current_head()
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []

@@ -72,6 +72,9 @@ def decide_supported(ev: dict, rules: Rules, now: datetime, platform: str) -> De
         return _d("unknown", "not_in_rules", name=name)
     end = row.get("end")
     if end is None:
+        if now.date() > rules.as_of + timedelta(days=rules.stale_after_days):
+            # An open-ended release may have ended since the rules were made: not a pass.
+            return _d("unknown", "rules_stale", name=name, as_of=rules.as_of.isoformat())
         return _d("pass", "supported", name=name)
     if now.date() > end:
         return _d("fail", "ended", name=name, end=end.isoformat())

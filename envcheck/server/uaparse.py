@@ -1,9 +1,10 @@
 """Which OS and browser a page was opened in: User-Agent Client Hints first, else the User-Agent
 string parsed by ua-parser (the uap-core regexes), with the two places where the string lies fixed:
 
-- Safari on iOS 26 freezes the OS token at "iPhone OS 18_6"; its `Version/26.x` token carries the
-  real iOS version (major.minor). Other iOS browsers (Chrome, Firefox) have no such token: an iOS
-  18.6 token without it cannot be told from iOS 26 and is reported as unknown.
+- Safari on iOS 26 freezes the OS token at the last iOS 18 release ("iPhone OS 18_6", later 18_6_2
+  and 18_7: WebKit Quirks.cpp, bugs.webkit.org 298473/298673); its `Version/26.x` token carries the
+  real iOS version. Other iOS browsers have no such token (Firefox for iOS sends 18_7 on every
+  version): from them an OS token of 18.6 or later is reported as unknown, never guessed.
 - iPadOS Safari presents a desktop Mac User-Agent by default; a "Mac" with a touch screen
   (navigator.maxTouchPoints > 1) is an iPad, and its Safari `Version/` token is the iPadOS version.
 - Chrome's reduced User-Agent on Android always says "Android 10; K": only Client Hints
@@ -84,11 +85,12 @@ def device_from(ua: str, ch: dict | None = None, touch_points: int = 0) -> Devic
     safari = _SAFARI_VERSION.search(ua)
     if fam_os == "iOS":
         token = (int(r.os.major or 0), int(r.os.minor or 0))
-        if safari and fam == "Mobile Safari" and (int(safari.group(1)) >= 26 or token == _FROZEN_IOS):
+        if safari and fam == "Mobile Safari" and int(safari.group(1)) >= 26:
             v = _ver(*safari.groups())
             return Device("ios", v, "minor" if safari.group(3) is None else "patch", "safari-version", browser,
                           bver, model)
-        if token == _FROZEN_IOS and not r.os.patch:
+        if token >= _FROZEN_IOS and fam != "Mobile Safari":
+            # Chrome and Firefox on iOS have no Version/ token and copy (or fix) the frozen OS token.
             return Device("ios", None, "none", "user-agent", browser, bver, model)
         v = _ver(r.os.major, r.os.minor, r.os.patch)
         return Device("ios", v, "patch" if r.os.patch else "minor", "user-agent", browser, bver, model)
