@@ -41,30 +41,29 @@ def site(tmp_path_factory):
     srv.stop()
 
 
-def _launch(extra: list[str]):
+@pytest.fixture(scope="module")
+def pw():
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    p = sync_playwright().start()
-    return p, p.chromium.launch(executable_path=CHROMIUM, args=ARGS + extra)
+    with sync_playwright() as p:
+        yield p
 
 
 @pytest.fixture(scope="module")
-def browser():
-    p, b = _launch(FAKE_MEDIA)
+def browser(pw):
+    b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS + FAKE_MEDIA)
     yield b
     b.close()
-    p.stop()
 
 
 @pytest.fixture(scope="module")
-def bare_browser():
+def bare_browser(pw):
     """No fake UI: a camera prompt is answered by the permissions the test sets (none = denied)."""
-    p, b = _launch(["--use-fake-device-for-media-stream"])
+    b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS + ["--use-fake-device-for-media-stream"])
     yield b
     b.close()
-    p.stop()
 
 
 def _offline_except_loopback(context, zoom_ok: bool = True):

@@ -169,9 +169,10 @@ def decide_reach(ev: dict, rules: Rules, now: datetime, platform: str) -> Decisi
         return _d("fail", "zoom_blocked", hosts=", ".join(bad))
     if bad:
         return _d("warn", "zoom_partial", hosts=", ".join(bad))
+    speed = "-" if not isinstance(kbps, int) else f"{kbps // 1000} Mbps" if kbps >= 10000 else f"{kbps} kbps"
     if isinstance(kbps, int) and rules.mobile and kbps < rules.mobile.min_down_kbps:
-        return _d("warn", "slow", kbps=kbps)
-    return _d("pass", "ok", ms=ms, kbps=kbps if isinstance(kbps, int) else "-")
+        return _d("warn", "slow", kbps=kbps, speed=speed)
+    return _d("pass", "ok", ms=ms, kbps=kbps if isinstance(kbps, int) else "-", speed=speed)
 
 
 def decide_media(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
@@ -194,7 +195,9 @@ def decide_browser(ev: dict, rules: Rules, now: datetime, platform: str) -> Deci
     if name not in mins or version is None:
         return _d("unknown", "not_in_rules", browser=name)
     params = {"browser": name, "version": ev.get("version"), "minimum": mins[name]}
-    return _d("pass", "current", **params) if version >= mins[name] else _d("fail", "outdated", **params)
+    # Safari on iOS tells only major.minor (Version/26.6): compare as far as it tells.
+    ok = version.release >= mins[name].release[:len(version.release)]
+    return _d("pass", "current", **params) if ok else _d("fail", "outdated", **params)
 
 
 DECIDE = {

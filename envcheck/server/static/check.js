@@ -137,7 +137,8 @@
     }).then(function () {
       var zoomOk = Array.prototype.every.call(form.querySelectorAll("input[data-url]"), function (i) { return i.value === "ok"; });
       var rtt = field("rtt_ms").value, kbps = field("down_kbps").value;
-      say("net-status", (ja ? "応答 " : "Latency ") + (rtt || "-") + " ms, " + (ja ? "下り " : "down ") + (kbps || "-") + " kbps, Zoom: "
+      var speed = kbps === "" ? "- kbps" : (+kbps >= 10000 ? Math.floor(+kbps / 1000) + " Mbps (" + kbps + " kbps)" : kbps + " kbps");
+      say("net-status", (ja ? "応答 " : "Latency ") + (rtt || "-") + " ms, " + (ja ? "下り " : "down ") + speed + ", Zoom: "
         + (zoomOk ? (ja ? "接続できました" : "reachable") : (ja ? "接続できません" : "not reachable")), zoomOk && rtt !== "");
     });
     return measuring;
