@@ -287,3 +287,34 @@ def test_no_serious_accessibility_violations(site, browser):
                   if v["impact"] in ("serious", "critical")]
     context.close()
     assert found == []
+
+
+def test_an_unanswered_question_is_pointed_at_before_sending(site, browser):
+    context, page = phone(browser, "iphone", site)
+    answers = {k: v for k, v in IPHONE_YES.items() if k != "wifi"}
+    page.fill("#seeker_no", "01234-00000107")
+    page.click("#step1 button[data-next]")
+    page.click("#step2 button[data-next]")
+    page.locator("#net-status", has_text="kbps").wait_for(timeout=60000)
+    page.click("#step3 button[data-next]")
+    for name, value in answers.items():
+        page.check(f"input[name={name}][value={value}]")
+    page.click("#send")
+    alert = page.locator("#q-wifi [role=alert]")
+    alert.wait_for()
+    assert "この質問に答えてください" in alert.inner_text() and "/check/submit" not in page.url
+    page.check("input[name=wifi][value=home]")
+    page.click("#send")
+    page.wait_for_selector("#verdict")
+    context.close()
+
+
+def test_the_counselor_sees_the_browser_report_with_declared_items(site):
+    from test_server_web import http_login
+
+    report_id = _report_id(site, "01234-00000101")
+    session, _ = http_login(site, "counselor1")
+    page = session.get(f"{site.url}/reports/{report_id}", timeout=10)
+    assert page.status_code == 200 and "自己申告" in page.text and "01234-00000101" in page.text
+    seeker = session.get(f"{site.url}/seekers/01234-00000101", timeout=10)
+    assert 'id="eligible">可' in seeker.text

@@ -82,6 +82,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "truncated": ("（長いため省略）", "(truncated)"),
     "pass": ("合格", "pass"), "fail": ("不合格", "fail"), "incomplete": ("判定不能", "incomplete"),
     "warn": ("注意", "warn"), "unknown": ("不明", "unknown"), "skipped": ("対象外", "skipped"),
+    "declared": ("自己申告", "declared"),
     "lang_switch": ("English", "日本語"),
 }
 

@@ -149,6 +149,23 @@
   form.addEventListener("submit", function (ev) {
     if (form.dataset.ready === "1") { stopMedia(); return; }
     ev.preventDefault();
+    // Every question needs an answer ("don't know" is one): point at the first one left open.
+    var open = Array.prototype.filter.call(form.querySelectorAll("fieldset.q"), function (fs) {
+      var radios = fs.querySelectorAll("input[type=radio]");
+      return radios.length && !Array.prototype.some.call(radios, function (r) { return r.checked; });
+    });
+    form.querySelectorAll(".missing").forEach(function (m) { m.remove(); });
+    if (open.length) {
+      var msg = document.createElement("p");
+      msg.className = "missing error";
+      msg.setAttribute("role", "alert");
+      msg.textContent = ja ? "この質問に答えてください（わからない場合は「わからない」）。"
+        : "Please answer this question (or choose \"Don't know\").";
+      open[0].appendChild(msg);
+      open[0].scrollIntoView({block: "center"});
+      open[0].querySelector("input").focus({preventScroll: true});
+      return;
+    }
     // form.submit() fires no second submit event (requestSubmit() from a promise did not navigate in Chromium).
     measureNetwork().then(function () { form.dataset.ready = "1"; stopMedia(); form.submit(); });
   });
