@@ -230,3 +230,26 @@ def test_mobile_rules_are_validated(tmp_path):
     with pytest.raises(RuleError, match="phone_security"):
         load_mobile(str(tmp_path))
     assert load_mobile(str(tmp_path / "nowhere")) is None
+
+
+@pytest.mark.parametrize("accepted", [True, False])
+def test_the_office_decides_whether_a_passing_browser_report_makes_a_seeker_eligible(rules, key, tmp_path,
+                                                                                        accepted):
+    from envcheck.server.browserreport import store
+    from envcheck.server.db import Store, make_engine
+    from envcheck.server.intake import eligibility
+    from envcheck.server.migrate import upgrade
+
+    db = Store(make_engine(f"sqlite:///{tmp_path}/s.sqlite3"))
+    upgrade(db.engine)
+    office = replace(rules, mobile=replace(rules.mobile, browser_reports_eligible=accepted))
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    doc = build(parse_form(_form(android_patch=now.strftime("%Y-%m"), **ANDROID_CH)), ANDROID_REDUCED, office,
+                key, now)
+    receipt = store(db, doc, office, key, now)
+    assert receipt["verdict"] == "pass"
+    with db.tx() as s:
+        answer = eligibility(s, "01234-00000021", office, now)
+    assert answer.eligible is accepted and answer.report_id == doc["report_id"]
+    assert ("browser check" in answer.reason)
+    db.engine.dispose()
