@@ -253,3 +253,25 @@ def test_the_office_decides_whether_a_passing_browser_report_makes_a_seeker_elig
     assert answer.eligible is accepted and answer.report_id == doc["report_id"]
     assert ("browser check" in answer.reason)
     db.engine.dispose()
+
+
+def test_every_decision_the_page_can_reach_has_words_in_both_languages(rules, key):
+    import itertools
+
+    strict = replace(rules, mobile=replace(rules.mobile, phone_security="app"))
+    uas = [(IOS26_CURRENT, {}), (IOS26_SAFARI_187, {}), (IOS_CHROME, {}), (ANDROID_REDUCED, ANDROID_CH),
+           (ANDROID_REDUCED, {}), (ANDROID_FIREFOX, {}), (WINDOWS_CHROME, {}), (IPADOS_DESKTOP, {"touch": "5"})]
+    variants = [{}, {"android_patch": "2020-01"}, {"android_patch": "unknown"}, {"down_kbps": "100"},
+                {"zoomapp_reach": "fail"}, {"zoom_reach": "fail", "zoomapp_reach": "fail"}, {"mic_level": "0"},
+                {"cam": "none", "mic": "error", "mic_error": "NotReadableError"}, {"measured": ""}]
+    answers = [dict.fromkeys(("os_updated", "av", "av_updated", "p2p", "zoom_installed", "zoom_updated"), a)
+               for a in ("yes", "no", "")] + [{"wifi": w} for w in ("home", "mobile", "free", "")]
+    seen = set()
+    for (ua, extra), variant, answer, r in itertools.product(uas, variants, answers, (rules, strict)):
+        doc = build(parse_form(_form(**{**extra, **variant, **answer})), ua, r, key, NOW)
+        for c in doc["checks"]:
+            seen.add((c["id"], c["code"]))
+            title = r.check(c["id"]).title
+            assert c["summary"]["ja"] != f"{title.ja}: {c['code']}", (c["id"], c["code"])
+            assert "{" not in c["summary"]["ja"] + c["summary"]["en"], (c["id"], c["code"], c["summary"])
+    assert len(seen) >= 40
