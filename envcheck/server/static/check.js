@@ -125,7 +125,7 @@
     measuring = ping(3).then(function () {
       rtts.sort(function (a, b) { return a - b; });
       set("rtt_ms", Math.round(rtts[1]));
-      return timed("/api/v1/speedtest?bytes=500000", {}, 15000);
+      return timed("/api/v1/speedtest?bytes=200000", {}, 20000);
     }).then(function (r) {
       set("down_kbps", Math.round(r.bytes * 8 / Math.max(r.ms, 1)));
     }).catch(function () { /* left empty: the report says "not measured" */ }).then(function () {
