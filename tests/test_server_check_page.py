@@ -318,3 +318,15 @@ def test_the_counselor_sees_the_browser_report_with_declared_items(site):
     assert page.status_code == 200 and "自己申告" in page.text and "01234-00000101" in page.text
     seeker = session.get(f"{site.url}/seekers/01234-00000101", timeout=10)
     assert 'id="eligible">可' in seeker.text
+
+
+def test_a_mistyped_number_is_caught_on_the_first_step_and_full_width_digits_are_fine(site, browser):
+    context, page = phone(browser, "iphone", site)
+    page.fill("#seeker_no", "1234-5678")
+    page.click("#step1 button[data-next]")
+    assert page.is_visible("#seeker-error") and not page.is_visible("#step2")
+    assert "数字 5 桁" in page.inner_text("#seeker-error")
+    page.fill("#seeker_no", "０１２３４ー０００００１０８")  # typed with a Japanese IME
+    page.click("#step1 button[data-next]")
+    assert not page.is_visible("#seeker-error") and page.is_visible("#step2")
+    context.close()

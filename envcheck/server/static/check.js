@@ -24,6 +24,7 @@
   document.querySelectorAll("button[data-next]").forEach(function (b) {
     b.addEventListener("click", function () {
       var next = document.getElementById(b.getAttribute("data-next"));
+      if (b.getAttribute("data-next") === "step2" && !seekerLooksRight()) { return; }
       if (b.getAttribute("data-next") === "step4") {
         document.getElementById("step5").classList.remove("later");
       }
@@ -34,6 +35,17 @@
       if (b.getAttribute("data-next") === "step3") { stopMedia(); measureNetwork(); }
     });
   });
+
+  // The job-seeker number, loosely (the server decides): 5 digits, a hyphen-like mark, 1-8 digits, or 13 digits.
+  function seekerLooksRight() {
+    var input = document.getElementById("seeker_no");
+    var v = (input.value || "").normalize("NFKC").replace(/\s+/g, "").replace(/[\u2010-\u2015\u2212\u30fc\uff0d\uff70\ufe63\u2043\u02d7\u2796\u301c\uff5e~]/g, "-");
+    var ok = /^(\d{5}-\d{1,8}|\d{13})$/.test(v);
+    document.getElementById("seeker-error").hidden = ok;
+    input.setAttribute("aria-invalid", ok ? "false" : "true");
+    if (!ok) { input.focus(); }
+    return ok;
+  }
 
   // OS version: User-Agent Client Hints where the browser has them (Chrome, Edge, Samsung Internet).
   if (navigator.userAgentData && navigator.userAgentData.getHighEntropyValues) {
