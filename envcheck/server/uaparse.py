@@ -81,10 +81,13 @@ def device_from(ua: str, ch: dict | None = None, touch_points: int = 0) -> Devic
             return Device("windows", None, "none", "client-hints", browser, bver, model)
         return Device(os_name, version, _precision(version) if version else "none", "client-hints", browser, bver,
                       model)
-    fam_os = r.os.family if r.os else "Other"
+    if r.os is None:
+        return Device("unknown", None, "none", "none", browser, bver, model)
+    o = r.os
+    fam_os = o.family
     safari = _SAFARI_VERSION.search(ua)
     if fam_os == "iOS":
-        token = (int(r.os.major or 0), int(r.os.minor or 0))
+        token = (int(o.major or 0), int(o.minor or 0))
         if safari and fam == "Mobile Safari" and int(safari.group(1)) >= 26:
             v = _ver(*safari.groups())
             return Device("ios", v, "minor" if safari.group(3) is None else "patch", "safari-version", browser,
@@ -92,8 +95,8 @@ def device_from(ua: str, ch: dict | None = None, touch_points: int = 0) -> Devic
         if token >= _FROZEN_IOS and fam != "Mobile Safari":
             # Chrome and Firefox on iOS have no Version/ token and copy (or fix) the frozen OS token.
             return Device("ios", None, "none", "user-agent", browser, bver, model)
-        v = _ver(r.os.major, r.os.minor, r.os.patch)
-        return Device("ios", v, "patch" if r.os.patch else "minor", "user-agent", browser, bver, model)
+        v = _ver(o.major, o.minor, o.patch)
+        return Device("ios", v, "patch" if o.patch else "minor", "user-agent", browser, bver, model)
     if fam_os == "Mac OS X":
         if touch_points > 1 and safari:
             return Device("ipados", _ver(*safari.groups()), "minor" if safari.group(3) is None else "patch",
@@ -102,7 +105,7 @@ def device_from(ua: str, ch: dict | None = None, touch_points: int = 0) -> Devic
     if fam_os == "Android":
         if re.search(r"Android 10; K\)", ua):  # Chrome's reduced User-Agent: the version is frozen
             return Device("android", None, "none", "user-agent", browser, bver, model)
-        v = _ver(r.os.major, r.os.minor, r.os.patch)
+        v = _ver(o.major, o.minor, o.patch)
         return Device("android", v, _precision(v), "user-agent", browser, bver, model)
     if fam_os == "Windows":
         return Device("windows", None, "none", "user-agent", browser, bver, model)
