@@ -82,9 +82,10 @@ def check_page(request: Request):
 
 async def check_submit(request: Request):
     st = request.app.state.envcheck
-    body = await request.body() if int(request.headers.get("content-length") or 0) <= browserreport.MAX_FORM_BYTES \
-        else None
-    if body is None or len(body) > browserreport.MAX_FORM_BYTES:
+    from envcheck.server.api import _read_bounded  # the intake's own bounded reader (Content-Length or not)
+
+    body = await _read_bounded(request, browserreport.MAX_FORM_BYTES)
+    if body is None:
         return Response("the form is too large", status_code=413, media_type="text/plain; charset=utf-8")
     from urllib.parse import parse_qsl
 
