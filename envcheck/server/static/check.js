@@ -64,6 +64,7 @@
   }
   function mediaError(err) {
     var name = (err && err.name) || "Error";
+    stopMedia();
     var state = (name === "NotAllowedError" || name === "SecurityError") ? "denied"
       : (name === "NotFoundError" || name === "OverconstrainedError") ? "none" : "error";
     set("cam", state); set("mic", state);
@@ -74,9 +75,9 @@
       : (ja ? "カメラ・マイクを確認できませんでした（" : "Could not check the camera and microphone (") + name + (ja ? "）" : ")"), false);
   }
   function meter(s) {
-    var Ctx = window.AudioContext || window.webkitAudioContext;
-    if (!Ctx || !s.getAudioTracks().length) { return; }
-    audioCtx = new Ctx();
+    if (!audioCtx || !s.getAudioTracks().length) { return; }
+    // Safari starts an AudioContext "suspended" unless a tap resumes it.
+    if (audioCtx.state === "suspended") { audioCtx.resume(); }
     var src = audioCtx.createMediaStreamSource(s), an = audioCtx.createAnalyser();
     an.fftSize = 1024;
     src.connect(an);
@@ -94,6 +95,11 @@
     })();
   }
   document.getElementById("media-button").addEventListener("click", function () {
+    // Made here, inside the tap, so that iOS lets it run (see meter()).
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    stopMedia();
+    peak = 0;
+    if (Ctx) { audioCtx = new Ctx(); }
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       mediaError({name: "NotSupportedError"}); return;
     }
