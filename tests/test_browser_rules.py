@@ -253,6 +253,12 @@ def test_the_office_decides_whether_a_passing_browser_report_makes_a_seeker_elig
         answer = eligibility(s, "01234-00000021", office, now)
     assert answer.eligible is accepted and answer.report_id == doc["report_id"]
     assert ("browser check" in answer.reason)
+    from sqlalchemy import select
+
+    from envcheck.server.db import AuditEntry
+    with db.tx() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "browser_check")).one()
+    assert entry.target == "01234-00000021" and entry.ip == "-" and doc["report_id"] in entry.detail
     db.engine.dispose()
 
 

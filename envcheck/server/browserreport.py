@@ -27,7 +27,7 @@ from envcheck.report import assert_no_floats
 from envcheck.reportschema import REPORT_FORMAT, validate_report
 from envcheck.ruleset import CHECK_IDS, Rules
 from envcheck.seeker import normalize_seeker_no
-from envcheck.server.db import Report, Store, StoreUnavailable
+from envcheck.server.db import AuditEntry, Report, Store, StoreUnavailable
 from envcheck.server.intake import RECEIPT_FORMAT, Rejected, receipt_no, stamp
 from envcheck.server.security import sign_receipt
 from envcheck.server.uaparse import PLATFORM, Device, device_from
@@ -222,6 +222,10 @@ def store(store_: Store, doc: dict, rules: Rules, key, now: datetime) -> dict:
                          statuses=json.dumps(statuses, sort_keys=True),
                          mismatch=claimed != statuses or doc["verdict"] != judged, new_device_key=False,
                          sha256=sha, body=body, receipt=json.dumps(receipt), assurance="browser"))
+            # Support can see that a seeker used the page (no IP: the seeker is not staff).
+            s.add(AuditEntry(at=now, actor="-", role="seeker", action="browser_check", target=doc["seeker_no"],
+                             ip="-", detail=json.dumps({"report_id": rid, "verdict": judged,
+                                                        "platform": doc["checker"]["platform"]})))
     except IntegrityError:
         raise StoreUnavailable("the report could not be stored; try again") from None
     return receipt
