@@ -49,9 +49,11 @@ WORDS: dict[str, tuple[str, str]] = {
                 "A browser cannot see these. Please look as described, then answer."),
     "yes": ("はい", "Yes"), "no": ("いいえ", "No"), "dontknow": ("わからない", "Don't know"),
     "q_os_updated": ("OS は最新ですか？", "Is the OS up to date?"),
-    "h_os_updated_ios": ("iPhone:「設定」→「一般」→「ソフトウェアアップデート」で「iOS は最新です」と表示されれば「はい」。",
+    "h_os_updated_ios": ("iPhone:「設定」→「一般」→「ソフトウェアアップデート」で"
+                         "「iOS は最新です」と表示されれば「はい」。",
                          "iPhone: Settings → General → Software Update shows \"iOS is up to date\" → Yes."),
-    "q_android_patch": ("「Android セキュリティ アップデート」の日付は？", "The date of the \"Android security update\"?"),
+    "q_android_patch": ("「Android セキュリティ アップデート」の日付は？",
+                        "The date of the \"Android security update\"?"),
     "h_android_patch": ("「設定」→「デバイス情報」→「Android バージョン」→「Android セキュリティ アップデート」"
                         "（Galaxy:「設定」→「端末情報」→「ソフトウェア情報」→「Android セキュリティパッチレベル」）。",
                         "Settings → About phone → Android version → Android security update (Galaxy: Settings → "
@@ -62,15 +64,17 @@ WORDS: dict[str, tuple[str, str]] = {
                      "Play Store → your icon (top right) → Play Protect → gear → \"Scan apps with Play Protect\" "
                      "is on → Yes."),
     "q_av_app": ("セキュリティ対策アプリ（有償版相当）が入っていますか？", "Is a security app (paid-grade) installed?"),
-    "h_av_app": ("ハローワークが案内するセキュリティアプリ（例: ウイルスバスター モバイル、ノートン モバイル セキュリティ）"
-                 "がホーム画面にあれば「はい」。", "A security app named by the office (e.g. Trend Micro Mobile Security, "
+    "h_av_app": ("ハローワークが案内するセキュリティアプリ"
+                 "（例: ウイルスバスター モバイル、ノートン モバイル セキュリティ）がホーム画面にあれば「はい」。",
+                 "A security app named by the office (e.g. Trend Micro Mobile Security, "
                  "Norton Mobile Security) is on your home screen → Yes."),
     "q_av_updated": ("そのアプリは最新ですか？", "Is that app up to date?"),
     "h_av_updated": ("App Store / Play ストアで「アップデート」が表示されなければ「はい」。",
                      "No \"Update\" button for it in the App Store / Play Store → Yes."),
     "q_p2p": ("ファイル共有アプリ（トレント、Winny、Share など）が入っていますか？",
               "Is a file-sharing app (torrent, Winny, Share …) installed?"),
-    "h_p2p": ("iPhone: ホーム画面を左へスワイプして「App ライブラリ」を確認。Android:「設定」→「アプリ」→「すべてのアプリを表示」。",
+    "h_p2p": ("iPhone: ホーム画面を左へスワイプして「App ライブラリ」を確認。"
+              "Android:「設定」→「アプリ」→「すべてのアプリを表示」。",
               "iPhone: swipe left to the App Library. Android: Settings → Apps → See all apps."),
     "h_p2p_ios": ("ホーム画面を左へスワイプした先の「App ライブラリ」で、入っているアプリを確認できます。",
                   "Swipe left past your home screens to the App Library to see your apps."),
@@ -78,22 +82,28 @@ WORDS: dict[str, tuple[str, str]] = {
                       "Settings → Apps → See all apps lists your apps."),
     "h_wifi_ios": ("「設定」→「Wi-Fi」で、つながっているネットワークの名前を確認できます。",
                    "Settings → Wi-Fi shows the network you are connected to."),
-    "h_wifi_android": ("「設定」→「ネットワークとインターネット」→「インターネット」で、つながっている名前を確認できます。",
+    "h_wifi_android": ("「設定」→「ネットワークとインターネット」→「インターネット」で、"
+                       "つながっている名前を確認できます。",
                        "Settings → Network & internet → Internet shows what you are connected to."),
     "h_zoom_updated_ios": ("「App Store」→ 右上のアイコンで、Zoom に「アップデート」が出ていなければ「はい」。",
                            "App Store → your icon (top right): no Update next to Zoom → Yes."),
-    "h_zoom_updated_android": ("「Play ストア」→ 右上のアイコン →「アプリとデバイスの管理」で、Zoom に更新がなければ「はい」。",
+    "h_zoom_updated_android": ("「Play ストア」→ 右上のアイコン →「アプリとデバイスの管理」で、"
+                               "Zoom に更新がなければ「はい」。",
                                "Play Store → your icon → Manage apps & device: no update for Zoom → Yes."),
     "q_wifi": ("相談のときはどの回線を使いますか？", "Which connection will you use for the session?"),
     "wifi_home": ("自宅などパスワード付きの Wi-Fi", "Home (password-protected) Wi-Fi"),
     "wifi_mobile": ("モバイルデータ通信（4G/5G）", "Mobile data (4G/5G)"),
     "wifi_free": ("駅・店などの無料 Wi-Fi", "Free Wi-Fi in a station, shop …"),
-    "h_wifi": ("iPhone:「設定」→「Wi-Fi」、Android:「設定」→「ネットワークとインターネット」→「インターネット」で"
-               "つながっている名前を確認できます。", "iPhone: Settings → Wi-Fi; Android: Settings → Network & internet → "
+    "h_wifi": ("iPhone:「設定」→「Wi-Fi」、"
+               "Android:「設定」→「ネットワークとインターネット」→「インターネット」で"
+               "つながっている名前を確認できます。",
+               "iPhone: Settings → Wi-Fi; Android: Settings → Network & internet → "
                "Internet shows what you are connected to."),
-    "q_zoom_installed": ("Zoom アプリ（Zoom Workplace）が入っていますか？", "Is the Zoom app (Zoom Workplace) installed?"),
+    "q_zoom_installed": ("Zoom アプリ（Zoom Workplace）が入っていますか？",
+                         "Is the Zoom app (Zoom Workplace) installed?"),
     "q_zoom_updated": ("Zoom アプリは最新ですか？", "Is the Zoom app up to date?"),
-    "h_zoom_updated": ("iPhone:「App Store」→ 右上のアイコン、Android:「Play ストア」→ 右上のアイコン →「アプリとデバイスの管理」"
+    "h_zoom_updated": ("iPhone:「App Store」→ 右上のアイコン、"
+                       "Android:「Play ストア」→ 右上のアイコン →「アプリとデバイスの管理」"
                        "で Zoom に「アップデート」が出ていなければ「はい」。",
                        "iPhone: App Store → your icon; Android: Play Store → your icon → Manage apps & device: "
                        "no Update for Zoom → Yes."),
@@ -114,7 +124,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "declared_badge": ("自己申告", "declared"),
     "again": ("もう一度チェックする", "Check again"),
     "error": ("入力に問題があります", "Something is wrong with the form"),
-    "bad_seeker": ("求職番号の形式が正しくありません。数字 5 桁・ハイフン・数字 8 桁（例: 01234-56789012）で入力してください。",
+    "bad_seeker": ("求職番号の形式が正しくありません。"
+                   "数字 5 桁・ハイフン・数字 8 桁（例: 01234-56789012）で入力してください。",
                    "The job-seeker number is not valid. Enter 5 digits, a hyphen and 8 digits (e.g. 01234-56789012)."),
     "bad_form": ("送信された内容を読み取れませんでした。ページを開き直して、もう一度お試しください。",
                  "The form could not be read. Open the page again and try once more."),
