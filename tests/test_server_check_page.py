@@ -338,3 +338,25 @@ def test_a_mistyped_number_is_caught_on_the_first_step_and_full_width_digits_are
     page.click("#step1 button[data-next]")
     assert not page.is_visible("#seeker-error") and page.is_visible("#step2")
     context.close()
+
+
+IPAD_DESKTOP_UA = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                   "Version/26.6 Safari/605.1.15")
+
+
+def test_an_ipad_presenting_a_mac_user_agent_is_judged_as_ipados(site, browser):
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, user_agent=IPAD_DESKTOP_UA, has_touch=True,
+                                  locale="ja-JP", permissions=["camera", "microphone"])
+    _offline_except_loopback(context)
+    context.add_init_script(NO_CLIENT_HINTS)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})  # an iPad reports 5
+    page.goto(site.url + "/check")
+    assert not page.is_visible("#pc-note")
+    walk(page, "01234-00000109", IPHONE_YES)
+    context.close()
+    doc = __import__("json").loads(_statuses(site, _report_id(site, "01234-00000109"))["body"])
+    os_ev = next(c for c in doc["checks"] if c["id"] == "os.supported")["evidence"]
+    assert (doc["checker"]["platform"], os_ev["os"], os_ev["version"]) == ("ios", "ipados", "26.6")
+    assert doc["verdict"] == "pass"

@@ -49,9 +49,10 @@ WORDS: dict[str, tuple[str, str]] = {
                 "A browser cannot see these. Please look as described, then answer."),
     "yes": ("はい", "Yes"), "no": ("いいえ", "No"), "dontknow": ("わからない", "Don't know"),
     "q_os_updated": ("OS は最新ですか？", "Is the OS up to date?"),
-    "h_os_updated_ios": ("iPhone:「設定」→「一般」→「ソフトウェアアップデート」で"
-                         "「iOS は最新です」と表示されれば「はい」。",
-                         "iPhone: Settings → General → Software Update shows \"iOS is up to date\" → Yes."),
+    "h_os_updated_ios": ("iPhone・iPad:「設定」→「一般」→「ソフトウェアアップデート」で"
+                         "「iOS（iPadOS）は最新です」と表示されれば「はい」。",
+                         "iPhone, iPad: Settings → General → Software Update shows \"iOS (iPadOS) is up to date\""
+                         " → Yes."),
     "q_android_patch": ("「Android セキュリティ アップデート」の日付は？",
                         "The date of the \"Android security update\"?"),
     "h_android_patch": ("「設定」→「デバイス情報」→「Android バージョン」→「Android セキュリティ アップデート」"

@@ -16,6 +16,11 @@
     el.className = "status " + (good ? "ok" : "bad");
   }
   set("measured", "1");
+  // An iPad in desktop-website mode says "Macintosh" but has a touch screen: it is not a PC.
+  if ((navigator.maxTouchPoints || 0) > 1 && /Macintosh/.test(navigator.userAgent)) {
+    var pc = document.getElementById("pc-note");
+    if (pc) { pc.hidden = true; }
+  }
   set("touch", Math.min(navigator.maxTouchPoints || 0, 64));
 
   // Steps: only the first is shown; "Next" reveals the following one.
