@@ -32,10 +32,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "preview": ("カメラの映像（録画しません）", "Camera preview (not recorded)"),
     "denied_help": ("カメラやマイクが「許可しない」になっています。iPhone:「設定」→「アプリ」→「Safari」→"
                     "「カメラ」と「マイク」を「確認」または「許可」に。Android（Chrome）: アドレスバーの左のアイコン →"
-                    "「権限」→「カメラ」「マイク」をオン。その後、このページを開き直してください。",
+                    "「権限」→「カメラ」「マイク」をオン。その後、このページを開き直してください。"
+                    "LINE などのアプリの中で開いている場合は、Safari か Chrome で開き直してください。",
                     "Camera or microphone access is blocked. iPhone: Settings → Apps → Safari → Camera and "
                     "Microphone → Ask or Allow. Android (Chrome): the icon left of the address → Permissions → "
-                    "Camera and Microphone on. Then open this page again."),
+                    "Camera and Microphone on. Then open this page again. If it opened inside an app such as LINE, "
+                    "open it in Safari or Chrome instead."),
     "s3": ("通信", "Connection"),
     "s3_help": ("受付サービスと Zoom への接続を確認します（数秒）。", "Checks the connection to the service and "
                                                                      "to Zoom (a few seconds)."),
