@@ -13,9 +13,10 @@ from envcheck.errors import EnvcheckError
 from envcheck.ruleset import CHECK_IDS
 
 REPORT_FORMAT = "envcheck.report/1"
-STATUSES = ("pass", "warn", "fail", "unknown", "skipped")
+STATUSES = ("pass", "warn", "fail", "unknown", "skipped", "declared")
+"""declared: affirmed by the job-seeker on the browser check, never measured (never a pass)."""
 VERDICTS = ("pass", "fail", "incomplete")
-PLATFORMS = ("windows", "darwin", "linux")
+PLATFORMS = ("windows", "darwin", "linux", "ios", "android")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _SEEKER = re.compile(r"^\d{5}-\d{8}$")

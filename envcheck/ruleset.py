@@ -11,12 +11,15 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
 
 from envcheck.errors import RuleError
 from envcheck.tomlcheck import TomlFile, load_toml
+
+if TYPE_CHECKING:
+    from envcheck.mobilerules import MobileRules
 
 CHECK_IDS = (
     "os.supported", "os.patched", "firewall.enabled", "p2p.absent", "antivirus.active", "antivirus.updated",
@@ -24,7 +27,7 @@ CHECK_IDS = (
     "device.camera", "device.microphone", "recording.absent",
 )
 FILES = ("policy.toml", "texts.toml", "software.toml", "lifecycle.toml", "updates.toml", "minimums.toml",
-         "network.toml")
+         "network.toml", "mobile.toml")
 """Every file of a rules set: the loader validates each one, and an update carries and verifies all of them."""
 PLATFORMS = ("windows", "darwin", "linux")
 
@@ -141,6 +144,8 @@ class Rules:
     magnet:/ed2k:/.torrent whose program no signature names."""
     p2p_not_sharing: tuple[str, ...] = ()
     """Programs that register those handlers but share nothing from this device (remote controllers)."""
+    mobile: "MobileRules | None" = None
+    """rules/mobile.toml (phones and the browser check, envcheck.mobilerules); None when absent."""
 
     def threshold(self, name: str) -> int:
         return dict(self.thresholds)[name]
@@ -242,13 +247,15 @@ def _linux_rows(f: TomlFile) -> tuple[dict, ...]:
 
 def load_rules(directory: str | None = None) -> Rules:
     """Load and validate every rules file in `directory` (default: the built-in set)."""
+    from envcheck.mobilerules import load_mobile
+
     if directory is None:
         from envcheck.paths import builtin_rules_dir
         directory = builtin_rules_dir()
     if not os.path.isdir(directory):
         raise RuleError(str(directory), "(directory)", "not a folder")
-    f = {n: load_toml(directory, n) for n in FILES}
-    pol, txt, sw, lc, up, mn, net = (f[n] for n in FILES)
+    f = {n: load_toml(directory, n) for n in FILES if n != "mobile.toml"}  # mobile.toml: load_mobile below
+    pol, txt, sw, lc, up, mn, net = (f[n] for n in FILES if n != "mobile.toml")
     from envcheck.diagnose.config import parse_config  # pure validation, no sockets
 
     network = parse_config(net.data)
@@ -354,7 +361,8 @@ def load_rules(directory: str | None = None) -> Rules:
                         for i, s in enumerate(sw.get(sw.data, "antivirus", "", list))),
         browsers=browsers, browser_minimums=browser_min,
         zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
-        source=os.path.abspath(directory), freshness=tuple(freshness), network=network, **_p2p_policy(sw),
+        source=os.path.abspath(directory), freshness=tuple(freshness), network=network,
+        mobile=load_mobile(directory), **_p2p_policy(sw),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from envcheck.checks import devices, protection, software, system
+from envcheck.checks import browser, devices, protection, software, system
 from envcheck.checks._base import Check, Decision
 from envcheck.facts.model import Facts
 from envcheck.ruleset import CHECK_IDS, Rules
@@ -30,11 +30,16 @@ class Result:
     evidence: dict
 
 
-def judge(check_id: str, evidence: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    """Decide one check from its evidence; an advisory check's failure is a warning."""
+def judge(check_id: str, evidence: dict, rules: Rules, now: datetime, platform: str,
+          assurance: str = "desktop") -> Decision:
+    """Decide one check from its evidence; an advisory check's failure is a warning.
+
+    `assurance="browser"` only for reports the service built itself from its /check page
+    (envcheck.checks.browser): an uploaded report is always judged as a desktop one."""
     check = _BY_ID[check_id]
+    decide = browser.DECIDE[check_id] if assurance == "browser" else check.decide
     try:
-        d = check.decide(evidence, rules, now, platform)
+        d = decide(evidence, rules, now, platform)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # Evidence from a report is attacker-controlled: malformed evidence is unknown, never a crash.
         return Decision("unknown", "unknown", {"reason": f"unreadable evidence ({type(exc).__name__})"})
@@ -61,7 +66,7 @@ def verdict(statuses: dict[str, str], rules: Rules) -> str:
     return "pass"
 
 
-def rejudge(report: dict, rules: Rules) -> tuple[str, dict[str, str]]:
+def rejudge(report: dict, rules: Rules, assurance: str = "desktop") -> tuple[str, dict[str, str]]:
     """(verdict, {check id: status}) of a report's evidence under `rules`, at the report's creation time.
 
     A check id the report lacks counts as unknown: a report cannot pass by leaving a check out.
@@ -72,5 +77,6 @@ def rejudge(report: dict, rules: Rules) -> tuple[str, dict[str, str]]:
     statuses = {}
     for cid in CHECK_IDS:
         ev = given.get(cid)
-        statuses[cid] = (judge(cid, ev, rules, created, platform).status if isinstance(ev, dict) else "unknown")
+        statuses[cid] = (judge(cid, ev, rules, created, platform, assurance).status
+                         if isinstance(ev, dict) else "unknown")
     return verdict(statuses, rules), statuses

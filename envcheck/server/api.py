@@ -50,7 +50,8 @@ class EligibilityOut(BaseModel):
     seeker_no: str
     eligible: bool
     code: str
-    """passed, granted (a counselor's decision), no_report, failed, incomplete, expired, revoked, device_rejected."""
+    """passed, granted (a counselor's decision), no_report, failed, incomplete, expired, revoked, device_rejected,
+    browser_not_accepted (a browser check where the office accepts only the desktop program)."""
     reason: str
     report_id: str | None
     valid_until: str | None

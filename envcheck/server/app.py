@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from envcheck import __version__
 from envcheck.ruleset import Rules, load_rules
-from envcheck.server import api, seekers, support, web, webauth
+from envcheck.server import api, browsercheck, seekers, support, web, webauth
 from envcheck.server.db import Store, StoreUnavailable, make_engine
 from envcheck.server.security import load_server_key, public_key_b64
 from envcheck.server.settings import Settings
@@ -54,6 +54,9 @@ routes = [
     _html("/seekers/{seeker_no}/decisions", seekers.post_decision, methods=("POST",)),
     _html("/uploads", support.list_uploads),
     _html("/audit", web.show_audit),
+    _html("/check", browsercheck.check_page),
+    _html("/check/submit", browsercheck.check_submit, methods=("POST",)),
+    APIRoute("/check/static/{name}", browsercheck.check_static, methods=["GET"], include_in_schema=False),
 ]
 
 _SECURITY_HEADERS = [
@@ -78,7 +81,8 @@ class SecurityHeaders:
         async def sending(message):
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + _SECURITY_HEADERS
+                extra = browsercheck.HEADERS if browsercheck.is_check_path(scope["path"]) else _SECURITY_HEADERS
+                message["headers"] = list(message["headers"]) + extra
             await send(message)
 
         await self.app(scope, receive, sending)

@@ -75,6 +75,8 @@ class Report(Base):
     receipt: Mapped[str] = mapped_column(Text)
     receipt_no: Mapped[str | None] = mapped_column(String(14), nullable=True)
     """The number the seeker is told to keep (migration 0004); counselors search by it."""
+    assurance: Mapped[str] = mapped_column(String(16), default="desktop", server_default="desktop")
+    """"desktop" (the checker program) or "browser" (the /check page: measured + self-declared)."""
 
     __table_args__ = (
         Index("ix_reports_received", "received_at", "id"),

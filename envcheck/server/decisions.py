@@ -89,8 +89,9 @@ def standing(s, seeker_no: str) -> Standing:
     return standings(s, [seeker_no])[seeker_no]
 
 
-def judge(latest, st: Standing, now: datetime, valid_days: int) -> Judged:
-    """Eligibility from the latest report (report_id, verdict, created_at, key_id; or None) and the decisions."""
+def judge(latest, st: Standing, now: datetime, valid_days: int, accept_browser: bool = True) -> Judged:
+    """Eligibility from the latest report (report_id, verdict, created_at, key_id, assurance; or None) and the
+    decisions. `accept_browser`: the office's setting for browser checks (rules/mobile.toml)."""
     rid = latest.report_id if latest is not None else None
     until = None
     if latest is None:
@@ -101,12 +102,19 @@ def judge(latest, st: Standing, now: datetime, valid_days: int) -> Judged:
         ok, code = False, "device_rejected"
     elif latest.verdict != "pass":
         ok, code = False, "incomplete" if latest.verdict == "incomplete" else "failed"
+    elif getattr(latest, "assurance", "desktop") == "browser" and not accept_browser:
+        ok, code = False, "browser_not_accepted"
     else:
         until = latest.created_at + timedelta(days=valid_days)
         ok, code = (True, "passed") if now < until else (False, "expired")
     if st.grant_until is not None and st.grant_until > now and not (ok and until and until >= st.grant_until):
         return Judged(True, "granted", st.grant_until, rid)
     return Judged(ok, code, until, rid)
+
+
+def accepts_browser(rules) -> bool:
+    """Whether a passing browser check (measured + self-declared) makes a seeker eligible here."""
+    return bool(rules.mobile and rules.mobile.browser_reports_eligible)
 
 
 def _reason(text: str) -> str:

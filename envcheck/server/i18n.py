@@ -83,6 +83,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "truncated": ("（長いため省略）", "(truncated)"),
     "pass": ("合格", "pass"), "fail": ("不合格", "fail"), "incomplete": ("確認できない項目あり", "incomplete"),
     "warn": ("注意", "warn"), "unknown": ("不明", "unknown"), "skipped": ("対象外", "skipped"),
+    "declared": ("自己申告", "declared"),
     "lang_switch": ("English", "日本語"),
     # --- issue 17: per-seeker view, decisions, support view ------------------------------------
     "seekers": ("求職者一覧", "Job-seekers"),
@@ -121,6 +122,10 @@ WORDS: dict[str, tuple[str, str]] = {
                     "A counselor revoked eligibility; a new report will be judged again."),
     "why_device_rejected": ("最新の報告書は、相談員が本人の端末と認めなかった端末から送信されています。",
                             "The latest report comes from a device a counselor did not accept as the seeker's."),
+    "why_browser_not_accepted": ("最新の報告書はブラウザ確認＋自己申告のもので、この窓口では予約の条件にしていません。"
+                                 "パソコン用アプリでの確認をお願いしてください。",
+                                 "The latest report is a browser check (measured and self-declared), which this office "
+                                 "does not accept for booking; ask for a check with the desktop program."),
     "details": ("詳しい情報（端末・履歴・決定）", "Details (devices, history, decisions)"),
     "report_details": ("詳しい情報（報告書 ID・署名・端末・受付票）", "Details (report id, signature, device, receipt)"),
     "decisions": ("相談員の決定", "Counselor decisions"),

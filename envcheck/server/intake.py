@@ -177,16 +177,21 @@ _REASONS = {
     "expired": "the latest report expired at {until}; the job-seeker must check again",
     "revoked": "a counselor revoked eligibility; the job-seeker must check again",
     "device_rejected": "the latest report comes from a device key a counselor rejected",
+    "browser_not_accepted": "the latest report is a browser check (measured and self-declared), "
+                            "which this office does not accept for booking",
 }
 
 
 def eligibility(s, seeker_no: str, rules: Rules, now: datetime) -> Eligibility:
     """A counselor's decision first (decisions.judge), else eligible when the latest report (by created_at)
-    passes as re-judged by the service and is younger than the rules' report_valid_days."""
-    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at, Report.key_id)
+    passes as re-judged by the service and is younger than the rules' report_valid_days (a browser
+    check only where the office accepts those, rules/mobile.toml)."""
+    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at, Report.key_id,
+                           Report.assurance)
                     .where(Report.seeker_no == seeker_no)
                     .order_by(Report.created_at.desc(), Report.id.desc()).limit(1)).first()
-    j = decisions.judge(row, decisions.standing(s, seeker_no), now, rules.report_valid_days)
+    j = decisions.judge(row, decisions.standing(s, seeker_no), now, rules.report_valid_days,
+                        decisions.accepts_browser(rules))
     until = stamp(j.until) if j.until else None
     return Eligibility(seeker_no, j.eligible, _REASONS[j.code].format(days=rules.report_valid_days, until=until),
                        j.report_id, until, j.code)

@@ -34,7 +34,8 @@ DECIDERS = ("counselor", "admin")
 RECEIPT = re.compile(r"^([0-9A-F]{4})-?([0-9A-F]{4})-?([0-9A-F]{4})$")
 _COLS = (Report.id, Report.report_id, Report.seeker_no, Report.created_at, Report.received_at, Report.platform,
          Report.verdict, Report.claimed_verdict, Report.statuses, Report.claimed_statuses, Report.mismatch,
-         Report.new_device_key, Report.key_id, Report.rules_version, Report.judged_rules_version, Report.receipt_no)
+         Report.new_device_key, Report.key_id, Report.rules_version, Report.judged_rules_version, Report.receipt_no,
+         Report.assurance)
 
 
 def assurance(body: bytes | None) -> str:
@@ -87,7 +88,7 @@ def latest_reports(s, cond: list, before: tuple[datetime, int] | None, limit: in
 
 def seeker_row(number: str, r, st: decisions.Standing, rules, lang: str, now: datetime) -> dict:
     """One row of the list; `r` is the seeker's latest report or None (a decision but no report yet)."""
-    j = decisions.judge(r, st, now, rules.report_valid_days)
+    j = decisions.judge(r, st, now, rules.report_valid_days, decisions.accepts_browser(rules))
     row = {"seeker_no": number, "eligible": j.eligible, "code": j.code, "until": j.until, "fix_items": [],
            "assurance": None, "new_device": False, "mismatch": None, "received_at": None, "receipt_no": None,
            "report_id": None}
@@ -189,9 +190,10 @@ def _seeker_context(s, number: str, rules, lang: str, now: datetime, support: bo
     keys = s.scalars(select(DeviceKey).where(DeviceKey.seeker_no == number).order_by(DeviceKey.first_seen)).all()
     st = decisions.standing(s, number)
     latest = reports[0] if reports else None
-    j = decisions.judge(latest, st, now, rules.report_valid_days)
+    j = decisions.judge(latest, st, now, rules.report_valid_days, decisions.accepts_browser(rules))
     fix = []
-    if latest is not None and j.code in ("failed", "incomplete", "expired", "device_rejected", "revoked"):
+    if latest is not None and j.code in ("failed", "incomplete", "expired", "device_rejected", "revoked",
+                                              "browser_not_accepted"):
         doc = json.loads(latest.body)
         given = {c.get("id"): c for c in doc.get("checks", []) if isinstance(c, dict)}
         for item in problem_items(latest.statuses, rules, lang):
