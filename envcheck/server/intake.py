@@ -193,8 +193,10 @@ def eligibility(s, seeker_no: str, rules: Rules, now: datetime) -> Eligibility:
     j = decisions.judge(row, decisions.standing(s, seeker_no), now, rules.report_valid_days,
                         decisions.accepts_browser(rules))
     until = stamp(j.until) if j.until else None
-    return Eligibility(seeker_no, j.eligible, _REASONS[j.code].format(days=rules.report_valid_days, until=until),
-                       j.report_id, until, j.code)
+    reason = _REASONS[j.code].format(days=rules.report_valid_days, until=until)
+    if j.code == "passed" and row is not None and row.assurance == "browser":
+        reason += " (a browser check: measured and self-declared)"
+    return Eligibility(seeker_no, j.eligible, reason, j.report_id, until, j.code)
 
 
 def purge(store: Store, retention_days: int, now: datetime) -> dict[str, int]:
