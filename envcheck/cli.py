@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="list every field the report would send and why, then exit")
     c.add_argument("--upload", action="store_true", help="send the signed report to the intake service")
     c.add_argument("--yes", action="store_true", help="consent to sending without asking (for scripts)")
+    c.add_argument("--enrol", metavar="CODE", help="the one-time enrolment code the office gave you (with --upload)")
     _server_args(c)
 
     se = sub.add_parser("send", help="deliver the reports waiting in the outbox")
@@ -140,6 +141,13 @@ def cmd_check(args) -> ExitStatus:
         host = live_host(rules, offline=args.offline, server_url=args.server)
     run = run_check(host, rules, now=now, seeker_no=seeker, rules_source=choice.report_fields())
     report = run.report
+    if args.replay:
+        report["replayed"] = True  # signed: the service never counts a replayed snapshot for eligibility
+    if args.enrol:
+        if not args.upload:
+            raise UsageError("--enrol is used with --upload (the code travels in the signed report)")
+        from envcheck.upload import with_enrolment
+        report = with_enrolment(report, args.enrol)
     if args.out or args.json or args.upload:
         # Only a report that leaves this process is signed: crypto stays off the plain offline path.
         from envcheck.signing import load_or_create_key, sign_report

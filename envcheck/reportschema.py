@@ -22,6 +22,7 @@ _SEEKER = re.compile(r"^\d{5}-\d{8}$")
 _B64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 MAX_DEPTH = 12
 MAX_STRING = 4096
+INT_MAX = 2 ** 53 - 1
 
 
 class InvalidReport(EnvcheckError):
@@ -37,16 +38,30 @@ def _walk(node, path: str, depth: int) -> None:
         _fail(path, f"nested deeper than {MAX_DEPTH} levels")
     if isinstance(node, float):
         _fail(path, "floats are not allowed in a report")
-    if isinstance(node, str) and len(node) > MAX_STRING:
-        _fail(path, f"text longer than {MAX_STRING} characters")
+    if isinstance(node, int) and not -INT_MAX <= node <= INT_MAX:
+        _fail(path, "integer outside ±(2**53-1) (RFC 8785)")
+    if isinstance(node, str):
+        if len(node) > MAX_STRING:
+            _fail(path, f"text longer than {MAX_STRING} characters")
+        _unicode(node, path)
     if isinstance(node, dict):
         for k, v in node.items():
             if not isinstance(k, str):
                 _fail(path, "object keys must be text")
-            _walk(v, f"{path}.{k}", depth + 1)
+            _unicode(k, path)
+            _walk(v, f"{path}.{k[:40]}", depth + 1)
     elif isinstance(node, list):
         for i, v in enumerate(node):
             _walk(v, f"{path}[{i}]", depth + 1)
+
+
+def _unicode(text: str, path: str) -> None:
+    """Lone surrogates have no UTF-8 (nor RFC 8785) form: refuse them with the field's name."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            _fail(path, "text contains a lone surrogate (not Unicode)")
 
 
 def _text(obj, key: str, where: str) -> str:
@@ -84,7 +99,8 @@ def validate_report(doc: object, require_signature: bool = True) -> None:
     if not isinstance(checker, dict):
         _fail("checker", "missing")
     for k in ("version", "rules_version"):
-        _text(checker, k, "checker")
+        if "\x00" in _text(checker, k, "checker"):
+            _fail(f"checker.{k}", "contains a NUL character")
     if checker.get("platform") not in PLATFORMS:
         _fail("checker.platform", f"must be one of {', '.join(PLATFORMS)}")
     seeker = doc.get("seeker_no")
@@ -119,6 +135,11 @@ def validate_report(doc: object, require_signature: bool = True) -> None:
         _fail("checks", f"missing check {missing[0]}")
     if not isinstance(doc.get("diagnostics", {}), dict):
         _fail("diagnostics", "not an object")
+    if not isinstance(doc.get("replayed", False), bool):
+        _fail("replayed", "must be true or false")
+    code = doc.get("enrolment_code")
+    if code is not None and (not isinstance(code, str) or not re.fullmatch(r"[0-9A-Za-z -]{12,20}", code)):
+        _fail("enrolment_code", "must be a code like 7K3M-Q9TX-2HCP")
     if not require_signature:
         return
     sig = doc.get("signature")

@@ -17,11 +17,11 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from envcheck.canonical import CanonicalError, canonical
 from envcheck.errors import EnvcheckError
 from envcheck.files import write_atomic
 from envcheck.reportschema import InvalidReport, validate_report
@@ -96,7 +96,7 @@ def load_or_create_key(directory: str | None = None, warn=None) -> Ed25519Privat
 def canonical_bytes(report: dict) -> bytes:
     """The signed bytes: RFC 8785 canonical JSON of the report without its signature."""
     body = {k: v for k, v in report.items() if k != "signature"}
-    return rfc8785.dumps(body)
+    return canonical(body)
 
 
 def sign_report(report: dict, key: Ed25519PrivateKey) -> dict:
@@ -133,6 +133,8 @@ def verify_report(doc: object) -> Verified:
         raise InvalidReport("signature: key_id does not match the public key")
     try:
         public.verify(value, canonical_bytes(doc))
+    except CanonicalError as exc:
+        raise InvalidReport(f"report: no canonical form ({exc})") from None
     except InvalidSignature:
         raise InvalidReport("bad signature: the report was changed after it was signed, "
                             "or signed by another key") from None

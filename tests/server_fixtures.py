@@ -83,10 +83,10 @@ class Maker:
     def now(self) -> datetime:
         return datetime.now(timezone.utc).replace(microsecond=0)
 
-    def sign(self, doc: dict, key: Ed25519PrivateKey | None = None) -> dict:
+    def sign(self, doc: dict, key: Ed25519PrivateKey | None = None, enrol: str | None = None) -> dict:
         from envcheck.signing import sign_report
 
-        return sign_report(doc, key or self.key)
+        return sign_report({**doc, "enrolment_code": enrol} if enrol else doc, key or self.key)
 
     def unsigned(self, seeker_no: str | None = "01234-00000001", passing: bool = True,
                  when: datetime | None = None) -> dict:
@@ -94,11 +94,11 @@ class Maker:
         snap = (passing_snapshot if passing else failing_snapshot)(self.rules, now)
         return checker_report(self.rules, snap, now, seeker_no)
 
-    def passing(self, seeker_no: str | None = "01234-00000001", key=None, when=None) -> dict:
-        return self.sign(self.unsigned(seeker_no, True, when), key)
+    def passing(self, seeker_no: str | None = "01234-00000001", key=None, when=None, enrol=None) -> dict:
+        return self.sign(self.unsigned(seeker_no, True, when), key, enrol)
 
-    def failing(self, seeker_no: str | None = "01234-00000001", key=None, when=None) -> dict:
-        return self.sign(self.unsigned(seeker_no, False, when), key)
+    def failing(self, seeker_no: str | None = "01234-00000001", key=None, when=None, enrol=None) -> dict:
+        return self.sign(self.unsigned(seeker_no, False, when), key, enrol)
 
 
 # ---------------------------------------------------------------- PostgreSQL, started for real
@@ -233,6 +233,12 @@ class Server:
         data = doc if isinstance(doc, (bytes, str)) else json.dumps(doc, ensure_ascii=False).encode("utf-8")
         return requests.post(self.url + "/api/v1/reports", data=data,
                              headers={"Content-Type": "application/json"}, timeout=30, **kw)
+
+    def enrol(self, seeker_no: str) -> str:
+        """A one-time enrolment code from `envcheck-server enrol` (as the office prints it)."""
+        done = server_cli(self.env, "enrol", seeker_no)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
 
     def eligibility(self, seeker_no: str, token: str | None = None) -> requests.Response:
         return requests.get(f"{self.url}/api/v1/eligibility/{seeker_no}", timeout=30,

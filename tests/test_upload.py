@@ -30,11 +30,13 @@ def outbox(env):
     return sorted(os.listdir(d)) if os.path.isdir(d) else []
 
 
-def test_upload_with_consent_gives_a_receipt_and_makes_the_seeker_eligible(tmp_path, cli, seeker_env, snapshot):
+def test_upload_with_consent_and_enrolment_code_pins_the_device_but_a_replay_is_never_eligible(
+        tmp_path, cli, seeker_env, snapshot):
     server = Server(str(tmp_path / "srv"))
     try:
+        code = server.enrol("01234-00005678")
         res = cli("check", "--replay", str(snapshot), "--rules", current_rules_dir(), "--seeker-no", "01234-5678",
-                  "--upload", "--yes",
+                  "--upload", "--yes", "--enrol", code.lower().replace("-", " "),
                   "--server", server.url, "--lang", "en", env=seeker_env)
         assert res.returncode == 0, res.stderr
         assert re.search(r"Sent\. Receipt number: [0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$", res.stdout, re.M), res.stdout
@@ -42,7 +44,18 @@ def test_upload_with_consent_gives_a_receipt_and_makes_the_seeker_eligible(tmp_p
         receipts = os.listdir(os.path.join(seeker_env["ENVCHECK_HOME"], "receipts"))
         assert len(receipts) == 1
         answer = server.eligibility("01234-00005678").json()
-        assert answer["eligible"] is True and answer["report_id"] == receipts[0][:-5]
+        # the device is enrolled (its report counts), but a replayed snapshot proves nothing about it
+        assert answer["eligible"] is False and answer["report_id"] == receipts[0][:-5]
+        assert "replayed snapshot" in answer["reason"]
+        from sqlalchemy import text
+
+        eng = server.engine()
+        with eng.connect() as conn:
+            row = conn.execute(text("SELECT replayed, verdict, new_device_key FROM reports")).one()
+            pinned = conn.execute(text("SELECT pinned, pinned_via FROM device_keys")).one()
+        eng.dispose()
+        assert (bool(row.replayed), row.verdict, bool(row.new_device_key)) == (True, "incomplete", False)
+        assert (bool(pinned.pinned), pinned.pinned_via) == (True, "enrolment")
     finally:
         server.stop()
 

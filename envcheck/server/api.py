@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from starlette.concurrency import run_in_threadpool
 
 from envcheck.errors import InvalidSeekerNumber
+from envcheck.canonical import loads_strict
 from envcheck.seeker import normalize_seeker_no
 from envcheck.server.db import ApiToken, AuditEntry, StoreUnavailable, utcnow
 from envcheck.server.intake import Rejected, check_upload, eligibility, store_report
@@ -140,6 +141,52 @@ def get_eligibility(seeker_no: str, request: Request):
     return JSONResponse(answer.as_dict())
 
 
+class EnrolmentIn(BaseModel):
+    seeker_no: str
+
+
+class EnrolmentOut(BaseModel):
+    seeker_no: str
+    code: str
+    expires_at: str
+
+
+async def post_enrolment(request: Request):
+    """Issue a one-time enrolment code for a job-seeker (the office's system, with its token). Give the
+    code to the job-seeker (マイページ message or paper): the first report carrying it pins the device."""
+    st = request.app.state.envcheck
+    token = _bearer(request)
+    if token is None:
+        return error(401, "an office token is required (Authorization: Bearer <token>)", {"WWW-Authenticate": "Bearer"})
+    body = await _read_bounded(request, 1024)
+    if body is None:
+        return error(413, "at most 1024 bytes")
+    try:
+        doc = loads_strict(body.decode("utf-8"))
+        number = normalize_seeker_no(doc["seeker_no"]) if isinstance(doc, dict) and isinstance(
+            doc.get("seeker_no"), str) else None
+    except (ValueError, RecursionError):
+        return error(400, 'the body must be JSON like {"seeker_no": "01234-00000001"}')
+    except InvalidSeekerNumber as exc:
+        return error(400, exc.diagnostics())
+    if number is None:
+        return error(400, 'the body must be JSON like {"seeker_no": "01234-00000001"}')
+    return await run_in_threadpool(_issue, st, token, number, _ip(request))
+
+
+def _issue(st, token: str, number: str, ip: str):
+    from envcheck.server.enrol import issue
+
+    with st.store.tx() as s:
+        name = s.scalar(select(ApiToken.name).where(ApiToken.token_hash == token_hash(token),
+                                                    ApiToken.revoked.is_(False)))
+        if name is None:
+            return error(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
+        code, until = issue(s, number, f"token:{name}", "office", ip, utcnow())
+    return JSONResponse({"seeker_no": number, "code": code, "expires_at": until.strftime("%Y-%m-%dT%H:%M:%SZ")},
+                        status_code=201, headers={"Cache-Control": "no-store"})
+
+
 def _ip(request: Request) -> str:
     return (request.client.host if request.client else "-")[:64]
 
@@ -211,6 +258,10 @@ routes = [
     APIRoute("/api/v1/reports", post_report, methods=["POST"], response_model=Receipt, status_code=201,
              openapi_extra=_REPORT_BODY, responses={200: {"model": Receipt, "description": "Received before"},
                                                    **_errors(400, 409, 413, 422, 503)}, tags=["intake"]),
+    APIRoute("/api/v1/enrolments", post_enrolment, methods=["POST"], response_model=EnrolmentOut, status_code=201,
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": EnrolmentIn.model_json_schema()}}}},
+             responses=_errors(400, 401, 413, 503), tags=["booking"]),
     APIRoute("/api/v1/eligibility/{seeker_no}", get_eligibility, methods=["GET"], response_model=EligibilityOut,
              responses=_errors(400, 401, 503), tags=["booking"]),
     APIRoute("/api/v1/rules/metadata/{name}", get_rules_metadata, methods=["GET"], response_class=Response,

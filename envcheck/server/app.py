@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from envcheck import __version__
@@ -101,6 +102,21 @@ async def _http_error(request: Request, exc: StarletteHTTPException):
     return _page_error(request, "not_found" if exc.status_code == 404 else "forbidden", exc.status_code)
 
 
+async def _bad_value(request: Request, exc: DataError):
+    """A value the database cannot hold (NUL in text, a number out of range): the client's fault."""
+    if _is_api(request):
+        return JSONResponse({"error": "a value in the request cannot be stored or searched for"}, status_code=400)
+    return _page_error(request, "bad_request", 400)
+
+
+async def _internal(request: Request, exc: Exception):
+    """The last resort (ServerErrorMiddleware logs the traceback): one JSON line, no details."""
+    if _is_api(request):
+        return JSONResponse({"error": "internal error; the office has been told (see the server log)"},
+                            status_code=500)
+    return _page_error(request, "unavailable", 500)
+
+
 async def _invalid(request: Request, exc: RequestValidationError):
     first = exc.errors()[0] if exc.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ()))
@@ -112,7 +128,8 @@ def _fastapi() -> FastAPI:
                    description="Receives signed envcheck reports, re-judges them, answers eligibility. "
                                "See docs/server.md.",
                    exception_handlers={StoreUnavailable: _unavailable, StarletteHTTPException: _http_error,
-                                       RequestValidationError: _invalid},
+                                       RequestValidationError: _invalid, DataError: _bad_value,
+                                       Exception: _internal},
                    docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
 
 
@@ -130,7 +147,9 @@ def create_app(settings: Settings, rules: Rules | None = None) -> FastAPI:
     app.state.envcheck = AppState(settings=settings, store=store, rules=rules or load_rules(settings.rules_dir),
                                   key=key, key_id=key_id(key.public_key()), public_key=public_key_b64(key),
                                   templates=web.templates(), blob=block * (api.SPEEDTEST_MAX // len(block)))
-    app.add_middleware(SecurityHeaders)
+    inner = app.build_middleware_stack
+    # Outermost, around Starlette's ServerErrorMiddleware: a 500 carries the headers too.
+    app.build_middleware_stack = lambda: SecurityHeaders(inner())  # type: ignore[method-assign]
     return app
 
 

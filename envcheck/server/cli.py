@@ -1,4 +1,4 @@
-"""`envcheck-server`: init, upgrade, add-user, add-token, run, purge, rules. Bad input: one line, exit 2."""
+"""`envcheck-server`: init, upgrade, add-user, add-token, enrol, confirm/reject-device, run, purge, rules. Bad input: one line, exit 2."""
 
 from __future__ import annotations
 
@@ -176,6 +176,53 @@ def cmd_revoke_token(args, out) -> int:
     return 0
 
 
+def _seeker(value: str) -> str:
+    from envcheck.errors import InvalidSeekerNumber
+    from envcheck.seeker import normalize_seeker_no
+
+    try:
+        return normalize_seeker_no(value)
+    except InvalidSeekerNumber as exc:
+        raise CliError(exc.diagnostics()) from None
+
+
+def cmd_enrol(args, out) -> int:
+    """Issue a one-time enrolment code for a job-seeker; print it to hand over (paper or マイページ)."""
+    from envcheck.server.db import utcnow
+    from envcheck.server.enrol import issue
+
+    number = _seeker(args.seeker_no)
+    with _store(_settings()).tx() as s:
+        code, until = issue(s, number, "envcheck-server", "admin", "-", utcnow(), days=args.days)
+    print(code, file=out)
+    print(f"envcheck-server: enrolment code for {number}, valid until {until:%Y-%m-%d %H:%M} UTC, once; "
+          f"the job-seeker enters it when sending the first report (envcheck check --upload --enrol CODE)",
+          file=sys.stderr)
+    return 0
+
+
+def _device_decision(args, out, confirm: bool) -> int:
+    from envcheck.server.devices import confirm_device_key, reject_device_key
+
+    number = _seeker(args.seeker_no)
+    if not re.fullmatch(r"[0-9a-f]{16}", args.key_id):
+        raise CliError("a device key id is 16 lowercase hex digits (shown on the seeker's page)")
+    with _store(_settings()).tx() as s:
+        (confirm_device_key if confirm else reject_device_key)(s, number, args.key_id, _name(args.actor),
+                                                               args.reason, role="admin")
+    print(f"envcheck-server: device key {args.key_id} of {number} {'confirmed' if confirm else 'rejected'}",
+          file=out)
+    return 0
+
+
+def cmd_confirm_device(args, out) -> int:
+    return _device_decision(args, out, True)
+
+
+def cmd_reject_device(args, out) -> int:
+    return _device_decision(args, out, False)
+
+
 def cmd_purge(args, out) -> int:
     from envcheck.server.db import utcnow
     from envcheck.server.intake import purge
@@ -266,6 +313,18 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=_positive, default=1)
     r.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     r.set_defaults(func=cmd_run)
+    e = sub.add_parser("enrol", help="issue a one-time enrolment code for a job-seeker number (printed once)")
+    e.add_argument("seeker_no")
+    e.add_argument("--days", type=_positive, default=30, help="how long the code can be used (default 30)")
+    e.set_defaults(func=cmd_enrol)
+    for cmd, func, what in (("confirm-device", cmd_confirm_device, "count this device key's reports"),
+                            ("reject-device", cmd_reject_device, "stop counting this device key's reports")):
+        c = sub.add_parser(cmd, help=f"{what} for the job-seeker's eligibility (audited)")
+        c.add_argument("seeker_no")
+        c.add_argument("key_id")
+        c.add_argument("--actor", required=True, help="the counselor who decided")
+        c.add_argument("--reason", required=True, help="what was confirmed with the job-seeker, and how")
+        c.set_defaults(func=func)
     g = sub.add_parser("purge", help="delete reports older than the retention period")
     g.add_argument("--days", type=_positive, default=None)
     g.set_defaults(func=cmd_purge)

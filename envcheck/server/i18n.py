@@ -76,6 +76,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "action": ("操作", "Action"),
     "target": ("対象", "Target"),
     "not_found": ("見つかりません。", "Not found."),
+    "bad_request": ("入力された値を扱えません。", "The request has a value that cannot be used."),
     "forbidden": ("この操作の権限がありません。", "You are not allowed to do this."),
     "unavailable": ("データベースが一時的に使えません。しばらくしてからもう一度お試しください。",
                     "The database is temporarily unavailable. Try again shortly."),

@@ -12,16 +12,18 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 
+from envcheck.canonical import CanonicalError, StrictJSONError, canonical, loads_strict
 from envcheck.checks import rejudge
 from envcheck.errors import EnvcheckError
 from envcheck.reportschema import InvalidReport
 from envcheck.ruleset import Rules
-from envcheck.server.db import AuditEntry, DeviceKey, LoginFailure, Report, Store, StoreUnavailable, WebSession
+from envcheck.server.db import (AuditEntry, DeviceKey, Enrolment, LoginFailure, RateCounter, Report, Store,
+                                StoreUnavailable, WebSession)
+from envcheck.server.enrol import redeem
 from envcheck.server.security import sign_receipt
 from envcheck.signing import Verified, key_id, verify_report
 
@@ -47,6 +49,8 @@ class Checked:
     created_at: datetime
     verdict: str
     statuses: dict[str, str]
+    replayed: bool = False
+    """Made from a replayed snapshot: stored, shown, never a pass for eligibility."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,9 @@ def stamp(when: datetime) -> str:
 def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, skew: timedelta) -> Checked:
     """Everything but storing; raises Rejected (400 unreadable, 422 invalid, stale or bad signature)."""
     try:
-        doc = json.loads(body.decode("utf-8"))
+        doc = loads_strict(body.decode("utf-8"))
+    except StrictJSONError as exc:
+        raise Rejected(400, f"the JSON is refused: {exc}") from None
     except UnicodeDecodeError:
         raise Rejected(400, "the body is not UTF-8 text") from None
     except RecursionError:
@@ -81,24 +87,43 @@ def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, s
         raise Rejected(422, f"stale report: created_at {doc['created_at']} is older than "
                             f"{int(max_age.total_seconds() // 3600)} hours; run the check again")
     verdict, statuses = rejudge(doc, rules)
-    sha = hashlib.sha256(rfc8785.dumps(doc)).hexdigest()
-    return Checked(doc, verified, sha, body, created, verdict, statuses)
+    replayed = doc.get("replayed") is True
+    if replayed and verdict == "pass":
+        verdict = "incomplete"  # another machine's snapshot proves nothing about this one
+    try:
+        sha = hashlib.sha256(canonical(doc)).hexdigest()
+    except CanonicalError as exc:  # validate_report refuses all of these first; fail closed anyway
+        raise Rejected(422, f"report: no canonical form ({exc})") from None
+    return Checked(doc, verified, sha, body, created, verdict, statuses, replayed)
 
 
 def _device_key(s, seeker_no: str | None, doc: dict, report_id: str, now: datetime) -> bool:
-    """Record the device key; True when this seeker had another (pinned) key before."""
+    """Record the device key; redeem the report's enrolment code. True when the key is not pinned
+    (its reports are stored and shown but do not count for eligibility until a counselor confirms).
+    Raises Rejected (422) for an enrolment code that cannot be used: nothing is stored."""
+    code = doc.get("enrolment_code")
     if seeker_no is None:
+        if code is not None:
+            raise Rejected(422, "enrolment_code: an enrolment code needs the job-seeker number")
         return False
     kid = doc["signature"]["key_id"]
-    keys = s.scalars(select(DeviceKey).where(DeviceKey.seeker_no == seeker_no)).all()
-    for k in keys:
-        if k.key_id == kid:
-            if now > k.last_seen:
-                k.last_seen = now
-            return not k.pinned
-    s.add(DeviceKey(seeker_no=seeker_no, key_id=kid, public_key=doc["signature"]["public_key"],
-                    pinned=not keys, first_seen=now, last_seen=now, first_report_id=report_id))
-    return bool(keys)
+    key = s.scalar(select(DeviceKey).where(DeviceKey.seeker_no == seeker_no, DeviceKey.key_id == kid))
+    if key is None:
+        key = DeviceKey(seeker_no=seeker_no, key_id=kid, public_key=doc["signature"]["public_key"], pinned=False,
+                        first_seen=now, last_seen=now, first_report_id=report_id)
+        s.add(key)
+        s.flush()  # a concurrent insert of the same key fails here: the caller retries
+    elif now > key.last_seen:
+        key.last_seen = now
+    if code is not None:
+        problem = redeem(s, seeker_no, code, kid, now)
+        if problem is not None:
+            raise Rejected(422, f"enrolment_code: {problem}")
+        if not key.pinned:
+            key.pinned, key.pinned_via = True, "enrolment"
+            s.add(AuditEntry(at=now, actor="-", role="-", action="enrol_redeem", target=seeker_no, ip="-",
+                             detail=json.dumps({"key_id": kid, "report_id": report_id})))
+    return not key.pinned
 
 
 def receipt_no(report_id: str, received: datetime) -> str:
@@ -132,7 +157,8 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
                     claimed_statuses=json.dumps(claimed, sort_keys=True),
                     statuses=json.dumps(c.statuses, sort_keys=True),
                     mismatch=claimed != c.statuses or c.doc["verdict"] != c.verdict,
-                    new_device_key=new_key, sha256=c.sha256, body=c.body, receipt=json.dumps(receipt)))
+                    new_device_key=new_key, sha256=c.sha256, body=c.body, receipt=json.dumps(receipt),
+                    replayed=c.replayed))
             return Outcome(201, receipt)
         except IntegrityError:
             continue  # another process stored the same report or device key first: look again
@@ -153,14 +179,25 @@ class Eligibility:
 
 
 def eligibility(s, seeker_no: str, rules: Rules, now: datetime) -> Eligibility:
-    """Eligible when the latest report (by created_at) passes as re-judged by the service and is
-    younger than the rules' report_valid_days. Every stored report had a valid signature."""
-    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at)
+    """Eligible when the latest report (by created_at) signed by one of the seeker's pinned device keys
+    passes as re-judged by the service, was not made from a replayed snapshot, and is younger than
+    the rules' report_valid_days. Reports signed by other keys never change the answer."""
+    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at, Report.replayed)
+                    .join(DeviceKey, and_(DeviceKey.seeker_no == Report.seeker_no, DeviceKey.key_id == Report.key_id,
+                                          DeviceKey.pinned.is_(True)))
                     .where(Report.seeker_no == seeker_no)
                     .order_by(Report.created_at.desc(), Report.id.desc()).limit(1)).first()
     if row is None:
+        unconfirmed = s.scalar(select(Report.report_id).where(Report.seeker_no == seeker_no).limit(1))
+        if unconfirmed is not None:
+            return Eligibility(seeker_no, False, "reports were received, but from a device that is not enrolled: "
+                                                 "use the office's enrolment code, or a counselor confirms the "
+                                                 "device", None, None)
         return Eligibility(seeker_no, False, "no report has been received for this job-seeker", None, None)
     until = row.created_at + timedelta(days=rules.report_valid_days)
+    if row.replayed:
+        return Eligibility(seeker_no, False, "the latest report was made from a replayed snapshot, "
+                                             "not on the device itself", row.report_id, None)
     if row.verdict != "pass":
         return Eligibility(seeker_no, False, f"the latest report's verdict is {row.verdict} "
                                              "(as re-judged by the service)", row.report_id, None)
@@ -181,6 +218,9 @@ def purge(store: Store, retention_days: int, now: datetime) -> dict[str, int]:
             "sessions": s.execute(delete(WebSession).where(WebSession.expires_at < now)).rowcount,
             "login_failures": s.execute(delete(LoginFailure)
                                         .where(LoginFailure.at < now - timedelta(days=1))).rowcount,
+            "enrolments": s.execute(delete(Enrolment).where(Enrolment.expires_at < cutoff)).rowcount,
+            "rate_counters": s.execute(delete(RateCounter)
+                                       .where(RateCounter.window_start < now - timedelta(days=2))).rowcount,
         }
         s.add(AuditEntry(at=now, actor="envcheck-server", role="admin", action="purge", target="-", ip="-",
                          detail=json.dumps(counts)))
