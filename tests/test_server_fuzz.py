@@ -111,15 +111,19 @@ def test_no_report_reaches_a_500_on_either_database(target):
     def run(case):
         doc, resign, form = case
         if resign and isinstance(doc, dict):
-            doc = maker.sign({k: v for k, v in doc.items() if k != "signature"})
+            try:
+                doc = maker.sign({k: v for k, v in doc.items() if k != "signature"})
+            except ValueError:  # no canonical form (the signer refuses it too): send it unsigned
+                pass
         text = json.dumps(doc, ensure_ascii=form == "escaped")
-        if form == "duplicate" and text.startswith("{"):
-            text = '{"format": "x", ' + text[1:] if len(text) > 2 else text
+        duplicate = form == "duplicate" and isinstance(doc, dict) and "format" in doc
+        if duplicate:
+            text = '{"format": "x", ' + text[1:]
         r = session.post(srv.url + "/api/v1/reports", data=text.encode("utf-8", "surrogatepass"),
                          headers={"Content-Type": "application/json"}, timeout=30)
         _check(r)
-        if form == "duplicate" and text.startswith('{"format": "x", '):
-            assert r.status_code == 400 and "duplicate key" in r.json()["error"]
+        if duplicate:
+            assert r.status_code == 400  # duplicate key (or, before that, text that is not UTF-8)
 
     run()
 
