@@ -195,7 +195,8 @@ class Server:
 
     PASSWORD = "correct horse battery"
 
-    def __init__(self, home: str, database_url: str | None = None, workers: int = 1, **extra: str):
+    def __init__(self, home: str, database_url: str | None = None, workers: int = 1,
+                 run_args: tuple[str, ...] = (), **extra: str):
         self.home = home
         self.env = server_env(home, database_url, **extra)
         self.database_url = database_url or f"sqlite:///{home}/envcheck-server.sqlite3"
@@ -212,7 +213,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(home, "server.log"), "wb")
         self.proc = subprocess.Popen([str(BIN / "envcheck-server"), "run", "--host", "127.0.0.1", "--port",
-                                      str(self.port), "--workers", str(workers)],
+                                      str(self.port), "--workers", str(workers), *run_args],
                                      env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_up()
 

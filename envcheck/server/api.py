@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -76,20 +77,29 @@ def _errors(*codes: int) -> dict:
     return {c: {"model": ErrorBody} for c in codes}
 
 
+class SlowBody(Exception):
+    """The client did not send its body within the deadline (answered 408, connection closed)."""
+
+
 async def _read_bounded(request: Request, limit: int) -> bytes | None:
-    """The body, or None when it is over `limit` bytes (whatever Content-Length claims)."""
+    """The body, or None when it is over `limit` bytes (whatever Content-Length claims).
+    Raises SlowBody when it does not arrive within settings.body_timeout_seconds."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > max(limit, _DRAIN_MAX)):
         return None
     body = bytearray()
     total = 0
-    async for chunk in request.stream():
-        total += len(chunk)
-        if total > limit:
-            if total > _DRAIN_MAX:
-                break  # stop reading: the connection is closed after the 413
-            continue
-        body += chunk
+    try:
+        async with asyncio.timeout(request.app.state.envcheck.settings.body_timeout_seconds):
+            async for chunk in request.stream():
+                total += len(chunk)
+                if total > limit:
+                    if total > _DRAIN_MAX:
+                        break  # stop reading: the connection is closed after the 413
+                    continue
+                body += chunk
+    except TimeoutError:
+        raise SlowBody() from None
     return None if total > limit else bytes(body)
 
 
@@ -244,10 +254,14 @@ async def speedtest_post(request: Request):
     if declared is not None and (not declared.isdigit() or int(declared) > SPEEDTEST_MAX):
         return error(413, f"at most {SPEEDTEST_MAX} bytes")
     n = 0
-    async for chunk in request.stream():
-        n += len(chunk)
-        if n > SPEEDTEST_MAX:
-            return error(413, f"at most {SPEEDTEST_MAX} bytes")
+    try:
+        async with asyncio.timeout(max(60, request.app.state.envcheck.settings.body_timeout_seconds)):
+            async for chunk in request.stream():
+                n += len(chunk)
+                if n > SPEEDTEST_MAX:
+                    return error(413, f"at most {SPEEDTEST_MAX} bytes")
+    except TimeoutError:
+        raise SlowBody() from None
     return {"received": n}
 
 

@@ -109,6 +109,15 @@ async def _bad_value(request: Request, exc: DataError):
     return _page_error(request, "bad_request", 400)
 
 
+async def _slow_body(request: Request, exc: api.SlowBody):
+    headers = {"Connection": "close"}
+    if _is_api(request):
+        return JSONResponse({"error": "the request body did not arrive in time"}, status_code=408, headers=headers)
+    resp = _page_error(request, "bad_request", 408)
+    resp.headers["Connection"] = "close"
+    return resp
+
+
 async def _internal(request: Request, exc: Exception):
     """The last resort (ServerErrorMiddleware logs the traceback): one JSON line, no details."""
     if _is_api(request):
@@ -128,7 +137,7 @@ def _fastapi() -> FastAPI:
                    description="Receives signed envcheck reports, re-judges them, answers eligibility. "
                                "See docs/server.md.",
                    exception_handlers={StoreUnavailable: _unavailable, StarletteHTTPException: _http_error,
-                                       RequestValidationError: _invalid, DataError: _bad_value,
+                                       RequestValidationError: _invalid, DataError: _bad_value, api.SlowBody: _slow_body,
                                        Exception: _internal},
                    docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
 

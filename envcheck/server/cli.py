@@ -12,27 +12,6 @@ from envcheck.errors import EnvcheckError
 from envcheck.server.security import ROLES
 
 
-try:
-    import uvicorn as _uvicorn
-except ImportError:  # the `server` extra is not installed: `run` says so when used
-    _uvicorn = None
-
-if _uvicorn is not None:
-    class TcpConfig(_uvicorn.Config):
-        """uvicorn.Config whose listening socket says IPPROTO_TCP.
-
-        uvicorn binds its workers' socket with proto 0, so asyncio never sets TCP_NODELAY on their
-        connections and each keep-alive response waits ~40 ms for a delayed ACK (measured: 180
-        instead of 1,300 requests/s). Module-level so that the spawned workers can unpickle it.
-        """
-
-        def bind_socket(self):
-            import socket
-
-            sock = super().bind_socket()
-            return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-
-
 class CliError(EnvcheckError):
     """Bad usage or input of envcheck-server."""
 
@@ -239,20 +218,22 @@ def cmd_run(args, out) -> int:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from envcheck.server import serving
     from envcheck.server.app import create_app
 
     s = _settings()
     create_app(s)  # fail here, with one line, when the key or rules are missing
-    print(f"envcheck-server: serving http://{args.host}:{args.port}/ ({args.workers} worker(s)); "
-          "Ctrl+C stops", file=sys.stderr)
+    files = serving.raise_open_file_limit()
+    print(f"envcheck-server: serving http://{args.host}:{args.port}/ ({args.workers} worker(s), headers within "
+          f"{args.header_timeout} s, body within {s.body_timeout_seconds} s, idle {args.keep_alive} s, at most "
+          f"{args.limit_concurrency} connections per worker, {files} open files); Ctrl+C stops", file=sys.stderr)
+    opts = dict(host=args.host, port=args.port, workers=args.workers, log_level=args.log_level,
+                header_timeout=args.header_timeout, keep_alive=args.keep_alive,
+                limit_concurrency=args.limit_concurrency)
     if args.workers == 1:
-        uvicorn.run(create_app(s), host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                    proxy_headers=True)
+        uvicorn.Server(serving.config(create_app(s), **opts)).run()
         return 0
-
-    config = TcpConfig("envcheck.server.app:create_app_from_env", factory=True, host=args.host,
-                           port=args.port, workers=args.workers, log_level=args.log_level, access_log=False,
-                           proxy_headers=True)
+    config = serving.config("envcheck.server.app:create_app_from_env", **opts)
     sock = config.bind_socket()
     try:
         supervisor = Multiprocess(config, sockets=[sock])
@@ -311,6 +292,11 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--host", default="127.0.0.1")
     r.add_argument("--port", type=_port, default=8080)
     r.add_argument("--workers", type=_positive, default=1)
+    r.add_argument("--header-timeout", type=_positive, default=10,
+                   help="seconds a connection has to send its request headers (default 10)")
+    r.add_argument("--keep-alive", type=_positive, default=5, help="seconds an idle keep-alive connection stays (5)")
+    r.add_argument("--limit-concurrency", type=_positive, default=2048,
+                   help="connections per worker before answering 503 (default 2048)")
     r.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     r.set_defaults(func=cmd_run)
     e = sub.add_parser("enrol", help="issue a one-time enrolment code for a job-seeker number (printed once)")

@@ -71,11 +71,11 @@ def safe_next(value: str | None) -> str:
 
 
 async def read_form(request: Request) -> dict[str, str] | None:
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _FORM_MAX:
-            return None
+    from envcheck.server.api import _read_bounded
+
+    body = await _read_bounded(request, _FORM_MAX)
+    if body is None:
+        return None
     try:
         fields = parse_qs(body.decode("utf-8"), max_num_fields=20, keep_blank_values=True)
     except (UnicodeDecodeError, ValueError):
