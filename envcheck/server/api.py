@@ -20,9 +20,13 @@ from envcheck.canonical import loads_strict
 from envcheck.seeker import normalize_seeker_no
 from envcheck.server.db import ApiToken, AuditEntry, StoreUnavailable, utcnow
 from envcheck.server.intake import Rejected, check_upload, eligibility, store_report
+from envcheck.server.quota import Limit, OverQuota, charge
 from envcheck.server.security import token_hash
 
 SPEEDTEST_MAX = 8 * 1024 * 1024
+SPEEDTEST_RUNS = 60
+SPEEDTEST_BYTES = 128 * 1024 * 1024
+"""Per address per hour, both directions together."""
 _DRAIN_MAX = 1024 * 1024  # read (and drop) this much of an oversized body so the client sees the 413
 
 
@@ -108,18 +112,31 @@ async def post_report(request: Request):
     409 same report id with other content, 400/422 unreadable, invalid, badly signed, stale or
     future-dated, 413 too large, 503 the database is busy or down (nothing was written)."""
     st = request.app.state.envcheck
-    body = await _read_bounded(request, st.settings.max_report_bytes)
-    if body is None:
-        return error(413, f"the report is larger than {st.settings.max_report_bytes} bytes")
-    now = utcnow()
     s = st.settings
+    body = await _read_bounded(request, s.max_report_bytes)
+    now = utcnow()
+    try:  # counted before any work: a refused or oversized upload counts too
+        await run_in_threadpool(charge, st.store, [Limit(f"addr:{_ip(request)}", s.rate_per_address,
+                                                         s.bytes_per_address)],
+                                s.max_report_bytes if body is None else len(body), now)
+    except OverQuota as exc:
+        return error(429, str(exc), {"Retry-After": str(exc.retry_after)})
+    if body is None:
+        return error(413, f"the report is larger than {s.max_report_bytes} bytes")
+    if st.stored_reports >= s.max_stored_reports:
+        return error(507, "the service's storage is full; the office has been told, try again tomorrow",
+                     {"Retry-After": "3600"})
     try:
         checked = await run_in_threadpool(check_upload, body, st.rules, now,
                                           timedelta(hours=s.max_report_age_hours),
                                           timedelta(seconds=s.clock_skew_seconds))
-        outcome = await run_in_threadpool(store_report, st.store, checked, st.rules, st.key, now)
+        outcome = await run_in_threadpool(store_report, st.store, checked, st.rules, st.key, now,
+                                          s.rate_per_seeker, s.max_reports_per_seeker)
     except Rejected as exc:
         return error(exc.status, str(exc))
+    except OverQuota as exc:
+        return error(429, str(exc), {"Retry-After": str(exc.retry_after)})
+    st.stored_reports += outcome.stored
     return JSONResponse(outcome.receipt, status_code=outcome.status)
 
 
@@ -242,8 +259,20 @@ def healthz(request: Request):
     return {"status": "ok"}
 
 
+def _speed_quota(request: Request, nbytes: int) -> JSONResponse | None:
+    st = request.app.state.envcheck
+    try:  # a diagnostics run measures a few times; 8 MiB each way is a lot to give a stranger
+        charge(st.store, [Limit(f"speed:{_ip(request)}", SPEEDTEST_RUNS, SPEEDTEST_BYTES)], nbytes, utcnow())
+    except OverQuota as exc:
+        return error(429, str(exc), {"Retry-After": str(exc.retry_after)})
+    return None
+
+
 def speedtest_get(request: Request, n: int = Query(1024 * 1024, alias="bytes", ge=0, le=SPEEDTEST_MAX)):
     """N bytes of incompressible data (at most 8 MiB) for the diagnostics' download measurement."""
+    refused = _speed_quota(request, n)
+    if refused is not None:
+        return refused
     return Response(request.app.state.envcheck.blob[:n], media_type="application/octet-stream",
                     headers={"Cache-Control": "no-store"})
 
@@ -253,6 +282,9 @@ async def speedtest_post(request: Request):
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > SPEEDTEST_MAX):
         return error(413, f"at most {SPEEDTEST_MAX} bytes")
+    refused = await run_in_threadpool(_speed_quota, request, int(declared) if declared else SPEEDTEST_MAX)
+    if refused is not None:
+        return refused
     n = 0
     try:
         async with asyncio.timeout(max(60, request.app.state.envcheck.settings.body_timeout_seconds)):
@@ -271,7 +303,7 @@ _REPORT_BODY = {"requestBody": {"required": True, "content": {"application/json"
 routes = [
     APIRoute("/api/v1/reports", post_report, methods=["POST"], response_model=Receipt, status_code=201,
              openapi_extra=_REPORT_BODY, responses={200: {"model": Receipt, "description": "Received before"},
-                                                   **_errors(400, 409, 413, 422, 503)}, tags=["intake"]),
+                                                   **_errors(400, 408, 409, 413, 422, 429, 503, 507)}, tags=["intake"]),
     APIRoute("/api/v1/enrolments", post_enrolment, methods=["POST"], response_model=EnrolmentOut, status_code=201,
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                  "schema": EnrolmentIn.model_json_schema()}}}},
@@ -284,9 +316,10 @@ routes = [
              responses=_errors(404), tags=["rules"]),
     APIRoute("/api/v1/server-key", get_server_key, methods=["GET"], response_model=ServerKeyOut, tags=["intake"]),
     APIRoute("/api/v1/speedtest", speedtest_get, methods=["GET"], response_class=Response,
-             responses={200: {"content": {"application/octet-stream": {}}}, **_errors(422)}, tags=["diagnostics"]),
+             responses={200: {"content": {"application/octet-stream": {}}}, **_errors(422, 429)},
+             tags=["diagnostics"]),
     APIRoute("/api/v1/speedtest", speedtest_post, methods=["POST"], response_model=Received,
-             responses=_errors(413), tags=["diagnostics"]),
+             responses=_errors(408, 413, 429), tags=["diagnostics"]),
     APIRoute("/healthz", healthz, methods=["GET"], response_model=Health, responses=_errors(503), tags=["ops"]),
 ]
 

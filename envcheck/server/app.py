@@ -5,7 +5,10 @@ Nothing is configured at import time; `create_app_from_env` is the factory uvico
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
@@ -14,6 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment
 from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from envcheck import __version__
@@ -36,6 +40,8 @@ class AppState:
     templates: Environment
     blob: bytes
     """8 MiB of random bytes for GET /api/v1/speedtest."""
+    stored_reports: int = 0
+    """Reports in the store (refreshed by the housekeeping task; counted up by this process)."""
 
 
 def _html(path: str, endpoint, methods=("GET",)) -> APIRoute:
@@ -147,6 +153,36 @@ def openapi_document() -> dict:
     return _fastapi().openapi()
 
 
+log = logging.getLogger("envcheck.server")
+
+
+async def _housekeeping(st: AppState) -> None:
+    """The retention purge on a schedule, and the stored-report count the storage bound uses.
+    Every process runs it; purging is idempotent, so several at once do no harm."""
+    from envcheck.server.db import utcnow
+    from envcheck.server.intake import purge
+    from envcheck.server.quota import stored_reports
+
+    every = st.settings.purge_every_minutes * 60
+    while True:
+        try:
+            if every:
+                await run_in_threadpool(purge, st.store, st.settings.retention_days, utcnow())
+            st.stored_reports = await run_in_threadpool(stored_reports, st.store)
+        except Exception as exc:  # the database is down: say so in one line and try again later
+            log.warning("housekeeping (purge) failed: %s", str(exc).splitlines()[0][:200] if str(exc) else exc)
+        await asyncio.sleep(every or 600)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    task = asyncio.create_task(_housekeeping(app.state.envcheck))
+    try:
+        yield
+    finally:
+        task.cancel()
+
+
 def create_app(settings: Settings, rules: Rules | None = None) -> FastAPI:
     """The service for these settings; the database schema must exist (`envcheck-server init`)."""
     key = load_server_key(settings.server_key_path)
@@ -156,6 +192,7 @@ def create_app(settings: Settings, rules: Rules | None = None) -> FastAPI:
     app.state.envcheck = AppState(settings=settings, store=store, rules=rules or load_rules(settings.rules_dir),
                                   key=key, key_id=key_id(key.public_key()), public_key=public_key_b64(key),
                                   templates=web.templates(), blob=block * (api.SPEEDTEST_MAX // len(block)))
+    app.router.lifespan_context = _lifespan
     inner = app.build_middleware_stack
     # Outermost, around Starlette's ServerErrorMiddleware: a 500 carries the headers too.
     app.build_middleware_stack = lambda: SecurityHeaders(inner())  # type: ignore[method-assign]

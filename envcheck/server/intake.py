@@ -24,6 +24,7 @@ from envcheck.ruleset import Rules
 from envcheck.server.db import (AuditEntry, DeviceKey, Enrolment, LoginFailure, RateCounter, Report, Store,
                                 StoreUnavailable, WebSession)
 from envcheck.server.enrol import redeem
+from envcheck.server.quota import charge_in, seeker_limit, trim_seeker
 from envcheck.server.security import sign_receipt
 from envcheck.signing import Verified, key_id, verify_report
 
@@ -58,6 +59,8 @@ class Outcome:
     status: int
     """201 stored now, 200 the same report was stored before."""
     receipt: dict
+    stored: int = 0
+    """Change in the number of stored reports (1 new, minus those trimmed for the seeker's bound)."""
 
 
 def stamp(when: datetime) -> str:
@@ -132,8 +135,10 @@ def receipt_no(report_id: str, received: datetime) -> str:
     return f"{digest[:4]}-{digest[4:8]}-{digest[8:]}"
 
 
-def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey, now: datetime) -> Outcome:
-    """Idempotent by report_id: same canonical content -> 200 and the first receipt; other content -> 409."""
+def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey, now: datetime,
+                 per_seeker: int | None = None, keep: int | None = None) -> Outcome:
+    """Idempotent by report_id: same canonical content -> 200 and the first receipt; other content -> 409.
+    `per_seeker`: reports per job-seeker per hour (quota.OverQuota beyond); `keep`: reports kept per seeker."""
     rid = c.verified.report_id
     for attempt in range(3):
         try:
@@ -144,6 +149,8 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
                         return Outcome(200, json.loads(old.receipt))
                     raise Rejected(409, f"report {rid} was already received with other content")
                 new_key = _device_key(s, c.verified.seeker_no, c.doc, rid, now)
+                if per_seeker is not None and c.verified.seeker_no is not None:
+                    charge_in(s, seeker_limit(c.verified.seeker_no, not new_key, per_seeker), now)
                 receipt = sign_receipt({"format": RECEIPT_FORMAT, "receipt_no": receipt_no(rid, now),
                                         "report_id": rid, "received_at": stamp(now),
                                         "verdict": c.verdict, "sha256": c.sha256,
@@ -159,7 +166,11 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
                     mismatch=claimed != c.statuses or c.doc["verdict"] != c.verdict,
                     new_device_key=new_key, sha256=c.sha256, body=c.body, receipt=json.dumps(receipt),
                     replayed=c.replayed))
-            return Outcome(201, receipt)
+                trimmed = 0
+                if keep is not None:
+                    s.flush()
+                    trimmed = trim_seeker(s, c.verified.seeker_no, keep)
+            return Outcome(201, receipt, 1 - trimmed)
         except IntegrityError:
             continue  # another process stored the same report or device key first: look again
     raise StoreUnavailable("the report could not be stored (conflicting concurrent uploads); try again")
