@@ -128,7 +128,10 @@ def test_no_report_reaches_a_500_on_either_database(target):
     run()
 
 
-SEGMENTS = st.one_of(hostile_text, st.sampled_from(["%00", "%ED%A0%80", "%FF", "..%2F..", "a%2Fb", "", "%"]))
+SEGMENTS = st.one_of(hostile_text, st.sampled_from(["%00", "%ED%A0%80", "%FF", "..%2F..", "a%2Fb", "", "%"]),
+                     st.sampled_from(["0001-01-01", "9999-12-31", "2026-02-30", "2026-01-01T00:00:00_1",
+                                      "2026-01-01T00:00:00%2B00:00_99999999999999", "_", "1" * 30, "-1",
+                                      "01234-00000001", "pass", "ja", "en"]))
 
 
 def _seg(text: str) -> str:

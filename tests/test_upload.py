@@ -116,3 +116,28 @@ def test_a_refused_report_is_moved_aside_with_its_reason(tmp_path, cli, seeker_e
         assert outbox(seeker_env) == [] and server.counts()["reports"] == 0
     finally:
         server.stop()
+
+
+def test_two_sends_at_once_deliver_each_report_once_without_an_internal_error(tmp_path, cli, seeker_env, rules):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from server_fixtures import Maker
+
+    maker = Maker(rules)
+    box = os.path.join(seeker_env["ENVCHECK_HOME"], "outbox")
+    os.makedirs(box)
+    docs = [maker.passing(f"01234-{700 + i:08d}") for i in range(12)]
+    for doc in docs:
+        with open(os.path.join(box, f"{doc['report_id']}.json"), "w") as fh:
+            json.dump(doc, fh)
+    server = Server(str(tmp_path / "srv"))
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            runs = list(pool.map(lambda _: cli("send", "--server", server.url, env=seeker_env), range(2)))
+        for r in runs:
+            assert r.returncode == 0 and "internal error" not in r.stdout + r.stderr, r.stdout + r.stderr
+        assert outbox(seeker_env) == [] and server.counts()["reports"] == len(docs)
+        receipts = os.listdir(os.path.join(seeker_env["ENVCHECK_HOME"], "receipts"))
+        assert sorted(receipts) == sorted(f"{d['report_id']}.json" for d in docs)
+    finally:
+        server.stop()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -98,7 +98,8 @@ def _day(text: str | None, problems: list, t) -> date | None:
         return None
     try:
         day = date.fromisoformat(text[:10])
-        _jst_start(day) + timedelta(days=1)  # 9999-12-31 has no next day
+        (_jst_start(day) + timedelta(days=1)).astimezone(timezone.utc)  # 9999-12-31 has no next day,
+        _jst_start(day).astimezone(timezone.utc)  # and 0001-01-01 00:00 JST is before year 1 in UTC
         return day
     except (ValueError, OverflowError):
         problems.append(t("bad_date"))
