@@ -60,9 +60,13 @@ def _plain(node) -> bool:
     return plain
 
 
-def canonical(node) -> bytes:
-    """RFC 8785 bytes of `node`; raises CanonicalError (a ValueError) when it has none."""
-    if _plain(node):
+def canonical(node, checked: bool = False) -> bytes:
+    """RFC 8785 bytes of `node`; raises CanonicalError (a ValueError) when it has none.
+
+    `checked=True`: the caller has walked `node` already and vouches that it is float-free, its
+    integers in range, its text valid Unicode and no key has a character at or above U+E000
+    (reportschema.validate_report returns exactly that): the walk here is skipped."""
+    if checked or _plain(node):
         return _ENCODE(node).encode("utf-8")
     try:
         return rfc8785.dumps(node)

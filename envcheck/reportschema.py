@@ -33,35 +33,55 @@ def _fail(where: str, why: str):
     raise InvalidReport(f"{where}: {why}")
 
 
-def _walk(node, path: str, depth: int) -> None:
-    if depth > MAX_DEPTH:
-        _fail(path, f"nested deeper than {MAX_DEPTH} levels")
-    if isinstance(node, float):
-        _fail(path, "floats are not allowed in a report")
-    if isinstance(node, int) and not -INT_MAX <= node <= INT_MAX:
-        _fail(path, "integer outside ±(2**53-1) (RFC 8785)")
-    if isinstance(node, str):
-        if len(node) > MAX_STRING:
-            _fail(path, f"text longer than {MAX_STRING} characters")
-        _unicode(node, path)
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if not isinstance(k, str):
-                _fail(path, "object keys must be text")
-            _unicode(k, path)
-            _walk(v, f"{path}.{k[:40]}", depth + 1)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            _walk(v, f"{path}[{i}]", depth + 1)
+def _path(where: tuple) -> str:
+    return "$" + "".join(f"[{p}]" if type(p) is int else f".{p[:40]}" for p in where)
 
 
-def _unicode(text: str, path: str) -> None:
+def _walk(doc) -> bool:
+    """Bounds and encoding of every value (iterative: one pass, no recursion limit to hit).
+    Returns True when no key holds a character at or above U+E000, i.e. when the fast
+    canonical encoder's code-point order is RFC 8785's UTF-16 order (envcheck.canonical)."""
+    plain = True
+    stack = [(doc, (), 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, where, depth = pop()
+        if depth > MAX_DEPTH:
+            _fail(_path(where), f"nested deeper than {MAX_DEPTH} levels")
+        t = type(node)
+        if t is str:
+            if len(node) > MAX_STRING:
+                _fail(_path(where), f"text longer than {MAX_STRING} characters")
+            if not node.isascii():
+                _unicode(node, where)
+        elif t is dict:
+            for k, v in node.items():
+                if type(k) is not str:
+                    _fail(_path(where), "object keys must be text")
+                if not k.isascii():
+                    _unicode(k, where)
+                    if max(k) >= "\ue000":
+                        plain = False
+                push((v, where + (k,), depth + 1))
+        elif t is list:
+            for i, v in enumerate(node):
+                push((v, where + (i,), depth + 1))
+        elif t is int:
+            if not -INT_MAX <= node <= INT_MAX:
+                _fail(_path(where), "integer outside ±(2**53-1) (RFC 8785)")
+        elif t is float:
+            _fail(_path(where), "floats are not allowed in a report")
+        elif node is not None and t is not bool:
+            _fail(_path(where), f"{t.__name__} is not JSON")
+    return plain
+
+
+def _unicode(text: str, where: tuple) -> None:
     """Lone surrogates have no UTF-8 (nor RFC 8785) form: refuse them with the field's name."""
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            _fail(path, "text contains a lone surrogate (not Unicode)")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        _fail(_path(where), "text contains a lone surrogate (not Unicode)")
 
 
 def _text(obj, key: str, where: str) -> str:
@@ -79,13 +99,14 @@ def _lang(obj, key: str, where: str) -> None:
     _text(v, "en", f"{where}.{key}")
 
 
-def validate_report(doc: object, require_signature: bool = True) -> None:
-    """Raise InvalidReport naming the first field that is wrong; return None when the shape is right."""
+def validate_report(doc: object, require_signature: bool = True) -> bool:
+    """Raise InvalidReport naming the first field that is wrong. When the shape is right, return
+    whether the report is "plain" (envcheck.canonical.canonical may take its fast path unchecked)."""
     if not isinstance(doc, dict):
         _fail("report", "not a JSON object")
     if doc.get("format") != REPORT_FORMAT:
         _fail("format", f"unknown format {str(doc.get('format'))[:40]!r}, expected {REPORT_FORMAT!r}")
-    _walk(doc, "$", 0)
+    plain = _walk(doc)
     if not _UUID.match(_text(doc, "report_id", "report")):
         _fail("report_id", "not a lowercase UUID")
     created = _text(doc, "created_at", "report")
@@ -141,7 +162,7 @@ def validate_report(doc: object, require_signature: bool = True) -> None:
     if code is not None and (not isinstance(code, str) or not re.fullmatch(r"[0-9A-Za-z -]{12,20}", code)):
         _fail("enrolment_code", "must be a code like 7K3M-Q9TX-2HCP")
     if not require_signature:
-        return
+        return plain
     sig = doc.get("signature")
     if not isinstance(sig, dict):
         _fail("signature", "missing: the report is not signed")
@@ -153,3 +174,4 @@ def validate_report(doc: object, require_signature: bool = True) -> None:
         v = sig.get(k)
         if not isinstance(v, str) or len(v) != n or not _B64.match(v):
             _fail(f"signature.{k}", "not base64 of the right length")
+    return plain

@@ -94,7 +94,7 @@ def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, s
     if replayed and verdict == "pass":
         verdict = "incomplete"  # another machine's snapshot proves nothing about this one
     try:
-        sha = hashlib.sha256(canonical(doc)).hexdigest()
+        sha = hashlib.sha256(canonical(doc, verified.plain)).hexdigest()
     except CanonicalError as exc:  # validate_report refuses all of these first; fail closed anyway
         raise Rejected(422, f"report: no canonical form ({exc})") from None
     return Checked(doc, verified, sha, body, created, verdict, statuses, replayed)
