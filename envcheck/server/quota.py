@@ -15,11 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import BigInteger, bindparam, delete, func, select, text
 
-from envcheck.server.db import RateCounter, Report, Store
+from envcheck.server.db import Report, Store, UTCDateTime
 
 WINDOW = timedelta(hours=1)
 
@@ -43,19 +41,27 @@ def window_of(now: datetime) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0)
 
 
+# Built once: the same SQL on SQLite (>= 3.35) and PostgreSQL, and no per-request statement building.
+_UPSERT = text(
+    "INSERT INTO rate_counters (bucket, window_start, hits, bytes) VALUES (:bucket, :window, 1, :n) "
+    "ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + 1, "
+    "bytes = rate_counters.bytes + :n RETURNING hits, bytes"
+).bindparams(bindparam("window", type_=UTCDateTime()), bindparam("n", type_=BigInteger()))
+_SEEKER_COUNT = text("SELECT count(*) FROM reports WHERE seeker_no = :s")
+
+
+def _count(s, bucket: str, start: datetime, nbytes: int) -> tuple[int, int]:
+    hits, total = s.execute(_UPSERT, {"bucket": bucket[:120], "window": start, "n": nbytes}).one()
+    return int(hits), int(total)
+
+
 def charge(store: Store, limits: list[Limit], nbytes: int, now: datetime) -> None:
     """Count one request of `nbytes` in each bucket; raise OverQuota when any is over its limit."""
     start = window_of(now)
     with store.tx() as s:
-        insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
         over = None
         for lim in limits:
-            stmt = insert(RateCounter).values(bucket=lim.bucket[:120], window_start=start, hits=1, bytes=nbytes)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[RateCounter.bucket, RateCounter.window_start],
-                set_={"hits": RateCounter.hits + 1, "bytes": RateCounter.bytes + nbytes},
-            ).returning(RateCounter.hits, RateCounter.bytes)
-            hits, total = s.execute(stmt).one()
+            hits, total = _count(s, lim.bucket, start, nbytes)
             if over is None and (hits > lim.max_hits or (lim.max_bytes is not None and total > lim.max_bytes)):
                 over = lim
     if over is not None:
@@ -68,11 +74,7 @@ def charge_in(s, lim: Limit, now: datetime) -> None:
     """`charge` inside the caller's transaction (which rolls back when OverQuota is raised: the
     counter then stays at its limit, which refuses the next request just the same)."""
     start = window_of(now)
-    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(RateCounter).values(bucket=lim.bucket[:120], window_start=start, hits=1, bytes=0)
-    stmt = stmt.on_conflict_do_update(index_elements=[RateCounter.bucket, RateCounter.window_start],
-                                      set_={"hits": RateCounter.hits + 1}).returning(RateCounter.hits)
-    if s.execute(stmt).scalar_one() > lim.max_hits:
+    if _count(s, lim.bucket, start, 0)[0] > lim.max_hits:
         raise OverQuota("too many reports for this job-seeker number this hour; try again later",
                         int((start + WINDOW - now).total_seconds()) + 1)
 
@@ -87,7 +89,7 @@ def trim_seeker(s, seeker_no: str | None, keep: int) -> int:
     """Inside the storing transaction: drop the seeker's oldest reports beyond `keep`."""
     if seeker_no is None:
         return 0
-    count = s.scalar(select(func.count()).select_from(Report).where(Report.seeker_no == seeker_no))
+    count = s.execute(_SEEKER_COUNT, {"s": seeker_no}).scalar_one()
     if count <= keep:
         return 0
     old = s.scalars(select(Report.id).where(Report.seeker_no == seeker_no).order_by(
