@@ -141,8 +141,6 @@ def cmd_check(args) -> ExitStatus:
         host = live_host(rules, offline=args.offline, server_url=args.server)
     run = run_check(host, rules, now=now, seeker_no=seeker, rules_source=choice.report_fields())
     report = run.report
-    if args.replay:
-        report["replayed"] = True  # signed: the service never counts a replayed snapshot for eligibility
     if args.enrol:
         if not args.upload:
             raise UsageError("--enrol is used with --upload (the code travels in the signed report)")

@@ -209,3 +209,22 @@ def test_enrolment_api_issues_codes_for_the_offices_system(server, maker):
     assert r.status_code == 422 and "not one the office issued" in r.json()["error"]
     assert server.post(maker.passing("01234-00000007", enrol=got["code"])).status_code == 201
     assert server.eligibility("01234-00000007").json()["eligible"] is True
+
+
+def test_a_report_from_a_replayed_snapshot_is_marked_and_never_makes_anyone_eligible(server, maker, rules):
+    from envcheck.pipeline import run_check
+    from envcheck.probes import ReplayHost, parse_snapshot
+    from server_fixtures import passing_snapshot
+
+    n = "01234-00000604"
+    host = ReplayHost(parse_snapshot(json.dumps(passing_snapshot(rules, maker.now()))))
+    report = run_check(host, rules, now=maker.now(), seeker_no=n).report
+    assert report["replayed"] is True and report["verdict"] == "pass"  # the checker's own view of the snapshot
+    r = server.post(maker.sign(report, enrol=server.enrol(n)))
+    assert r.status_code == 201 and r.json()["verdict"] == "incomplete"
+    e = server.eligibility(n).json()
+    assert e["eligible"] is False and "replayed snapshot" in e["reason"]
+    # stripping the mark breaks the signature: the report was signed with it
+    forged = maker.sign({**report, "report_id": maker.unsigned(n)["report_id"]})
+    del forged["replayed"]
+    assert server.post(forged).status_code == 422

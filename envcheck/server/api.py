@@ -115,26 +115,31 @@ async def post_report(request: Request):
     s = st.settings
     body = await _read_bounded(request, s.max_report_bytes)
     now = utcnow()
-    try:  # counted before any work: a refused or oversized upload counts too
-        await run_in_threadpool(charge, st.store, [Limit(f"addr:{_ip(request)}", s.rate_per_address,
-                                                         s.bytes_per_address)],
-                                s.max_report_bytes if body is None else len(body), now)
-    except OverQuota as exc:
-        return error(429, str(exc), {"Retry-After": str(exc.retry_after)})
-    if body is None:
-        return error(413, f"the report is larger than {s.max_report_bytes} bytes")
-    if st.stored_reports >= s.max_stored_reports:
-        return error(507, "the service's storage is full; the office has been told, try again tomorrow",
-                     {"Retry-After": "3600"})
+    addr = Limit(f"addr:{_ip(request)}", s.rate_per_address, s.bytes_per_address)
+    wait = st.refused.check(addr.bucket, now)
+    if wait is not None:  # this process saw the database refuse this address in this window
+        return error(429, "too many requests from this address this hour; try again later",
+                     {"Retry-After": str(wait)})
     try:
-        checked = await run_in_threadpool(check_upload, body, st.rules, now,
-                                          timedelta(hours=s.max_report_age_hours),
-                                          timedelta(seconds=s.clock_skew_seconds))
-        outcome = await run_in_threadpool(store_report, st.store, checked, st.rules, st.key, now,
-                                          s.rate_per_seeker, s.max_reports_per_seeker)
-    except Rejected as exc:
-        return error(exc.status, str(exc))
+        if body is None:
+            await run_in_threadpool(charge, st.store, [addr], s.max_report_bytes, now)
+            return error(413, f"the report is larger than {s.max_report_bytes} bytes")
+        if st.stored_reports >= s.max_stored_reports:
+            return error(507, "the service's storage is full; the office has been told, try again tomorrow",
+                         {"Retry-After": "3600"})
+        try:
+            checked = await run_in_threadpool(check_upload, body, st.rules, now,
+                                              timedelta(hours=s.max_report_age_hours),
+                                              timedelta(seconds=s.clock_skew_seconds))
+            # the address is counted with the report, in the same transaction (one write, not two)
+            outcome = await run_in_threadpool(store_report, st.store, checked, st.rules, st.key, now,
+                                              s.rate_per_seeker, s.max_reports_per_seeker, (addr,))
+        except Rejected as exc:
+            await run_in_threadpool(charge, st.store, [addr], len(body), now)  # refused uploads count too
+            return error(exc.status, str(exc))
     except OverQuota as exc:
+        if "address" in str(exc):
+            st.refused.remember(addr.bucket, now)
         return error(429, str(exc), {"Retry-After": str(exc.retry_after)})
     st.stored_reports += outcome.stored
     return JSONResponse(outcome.receipt, status_code=outcome.status)

@@ -24,6 +24,7 @@ from envcheck import __version__
 from envcheck.ruleset import Rules, load_rules
 from envcheck.server import api, web, webauth
 from envcheck.server.db import Store, StoreUnavailable, make_engine
+from envcheck.server.quota import Refused
 from envcheck.server.security import load_server_key, public_key_b64
 from envcheck.server.settings import Settings
 from envcheck.signing import key_id
@@ -40,6 +41,8 @@ class AppState:
     templates: Environment
     blob: bytes
     """8 MiB of random bytes for GET /api/v1/speedtest."""
+    refused: object = None
+    """quota.Refused: addresses this process saw over their quota (refused before any work)."""
     stored_reports: int = 0
     """Reports in the store (refreshed by the housekeeping task; counted up by this process)."""
 
@@ -191,7 +194,8 @@ def create_app(settings: Settings, rules: Rules | None = None) -> FastAPI:
     block = os.urandom(64 * 1024)
     app.state.envcheck = AppState(settings=settings, store=store, rules=rules or load_rules(settings.rules_dir),
                                   key=key, key_id=key_id(key.public_key()), public_key=public_key_b64(key),
-                                  templates=web.templates(), blob=block * (api.SPEEDTEST_MAX // len(block)))
+                                  templates=web.templates(), blob=block * (api.SPEEDTEST_MAX // len(block)),
+                                  refused=Refused())
     app.router.lifespan_context = _lifespan
     inner = app.build_middleware_stack
     # Outermost, around Starlette's ServerErrorMiddleware: a 500 carries the headers too.

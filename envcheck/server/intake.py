@@ -136,13 +136,15 @@ def receipt_no(report_id: str, received: datetime) -> str:
 
 
 def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey, now: datetime,
-                 per_seeker: int | None = None, keep: int | None = None) -> Outcome:
+                 per_seeker: int | None = None, keep: int | None = None, limits: tuple = ()) -> Outcome:
     """Idempotent by report_id: same canonical content -> 200 and the first receipt; other content -> 409.
-    `per_seeker`: reports per job-seeker per hour (quota.OverQuota beyond); `keep`: reports kept per seeker."""
+    `limits` (quota.Limit, e.g. per address) and `per_seeker` (reports per job-seeker per hour) are
+    counted in the same transaction (quota.OverQuota beyond); `keep`: reports kept per seeker."""
     rid = c.verified.report_id
     for attempt in range(3):
         try:
             with store.tx() as s:
+                charge_in(s, list(limits), len(c.body), now)  # a re-sent report counts too
                 old = s.execute(select(Report.sha256, Report.receipt).where(Report.report_id == rid)).first()
                 if old is not None:
                     if old.sha256 == c.sha256:
@@ -150,7 +152,7 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
                     raise Rejected(409, f"report {rid} was already received with other content")
                 new_key = _device_key(s, c.verified.seeker_no, c.doc, rid, now)
                 if per_seeker is not None and c.verified.seeker_no is not None:
-                    charge_in(s, seeker_limit(c.verified.seeker_no, not new_key, per_seeker), now)
+                    charge_in(s, [seeker_limit(c.verified.seeker_no, not new_key, per_seeker)], 0, now)
                 receipt = sign_receipt({"format": RECEIPT_FORMAT, "receipt_no": receipt_no(rid, now),
                                         "report_id": rid, "received_at": stamp(now),
                                         "verdict": c.verdict, "sha256": c.sha256,

@@ -55,28 +55,61 @@ def _count(s, bucket: str, start: datetime, nbytes: int) -> tuple[int, int]:
     return int(hits), int(total)
 
 
-def charge(store: Store, limits: list[Limit], nbytes: int, now: datetime) -> None:
-    """Count one request of `nbytes` in each bucket; raise OverQuota when any is over its limit."""
+def _over(lim: Limit, hits: int, total: int) -> bool:
+    return hits > lim.max_hits or (lim.max_bytes is not None and total > lim.max_bytes)
+
+
+def _refusal(lim: Limit, start: datetime, now: datetime) -> OverQuota:
+    kind = lim.bucket.split(":", 1)[0]
+    return OverQuota(f"too many requests from this {'address' if kind == 'addr' else 'job-seeker number'} "
+                     "this hour; try again later", int((start + WINDOW - now).total_seconds()) + 1)
+
+
+def charge_in(s, limits: list[Limit], nbytes: int, now: datetime) -> None:
+    """Count one request of `nbytes` in each bucket inside the caller's transaction; raise OverQuota
+    when any is over (the caller's transaction then rolls back and the counter stays at its limit,
+    which refuses the next request just the same)."""
     start = window_of(now)
+    for lim in limits:
+        hits, total = _count(s, lim.bucket, start, nbytes)
+        if _over(lim, hits, total):
+            raise _refusal(lim, start, now)
+
+
+def charge(store: Store, limits: list[Limit], nbytes: int, now: datetime) -> None:
+    """`charge_in` in a transaction of its own that is kept even when over the limit."""
+    start = window_of(now)
+    over = None
     with store.tx() as s:
-        over = None
         for lim in limits:
             hits, total = _count(s, lim.bucket, start, nbytes)
-            if over is None and (hits > lim.max_hits or (lim.max_bytes is not None and total > lim.max_bytes)):
+            if over is None and _over(lim, hits, total):
                 over = lim
     if over is not None:
-        kind = over.bucket.split(":", 1)[0]
-        raise OverQuota(f"too many requests from this {'address' if kind == 'addr' else 'job-seeker number'} "
-                        f"this hour; try again later", int((start + WINDOW - now).total_seconds()) + 1)
+        raise _refusal(over, start, now)
 
 
-def charge_in(s, lim: Limit, now: datetime) -> None:
-    """`charge` inside the caller's transaction (which rolls back when OverQuota is raised: the
-    counter then stays at its limit, which refuses the next request just the same)."""
-    start = window_of(now)
-    if _count(s, lim.bucket, start, 0)[0] > lim.max_hits:
-        raise OverQuota("too many reports for this job-seeker number this hour; try again later",
-                        int((start + WINDOW - now).total_seconds()) + 1)
+class Refused:
+    """This process's memory of buckets found over their limit, so that it refuses them again before
+    doing any work until their window ends. Only ever refuses what the database refused already."""
+
+    def __init__(self):
+        self._until: dict[str, datetime] = {}
+
+    def check(self, bucket: str, now: datetime) -> int | None:
+        """Seconds to wait when `bucket` is known to be over, else None."""
+        until = self._until.get(bucket)
+        if until is None:
+            return None
+        if now >= until:
+            del self._until[bucket]
+            return None
+        return int((until - now).total_seconds()) + 1
+
+    def remember(self, bucket: str, now: datetime) -> None:
+        if len(self._until) > 100_000:
+            self._until.clear()  # bounded memory: forgetting only costs a database round trip
+        self._until[bucket] = window_of(now) + WINDOW
 
 
 def seeker_limit(seeker_no: str, enrolled: bool, per_seeker: int) -> Limit:
