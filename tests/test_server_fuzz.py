@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from server_fixtures import Maker, Server, pg_bindir, postgres
 
-SETTINGS = settings(max_examples=int(os.environ.get("ENVCHECK_FUZZ_EXAMPLES", "120")), deadline=None,
+SETTINGS = settings(max_examples=int(os.environ.get("ENVCHECK_FUZZ_EXAMPLES", "250")), deadline=None,
                     suppress_health_check=list(HealthCheck), derandomize=True)
 HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options")
 
@@ -158,7 +158,10 @@ def test_no_request_to_any_endpoint_reaches_a_500(target):
     @given(path=st.sampled_from(api + pages), seg=SEGMENTS, method=st.sampled_from(["GET", "POST", "PUT"]),
            query=st.dictionaries(st.sampled_from(["verdict", "seeker", "from", "to", "before", "lang", "bytes",
                                                   "next"]), SEGMENTS, max_size=3),
-           body=st.one_of(st.binary(max_size=200), hostile_value.map(lambda v: json.dumps(v).encode())),
+           body=st.one_of(st.binary(max_size=200), hostile_value.map(lambda v: json.dumps(v).encode()),
+                          st.dictionaries(st.sampled_from(["csrf", "username", "password", "next", "seeker_no"]),
+                                          SEGMENTS, max_size=4).map(
+                              lambda d: "&".join(f"{k}={_seg(v)}" for k, v in d.items()).encode())),
            auth=st.sampled_from([None, "Bearer x", "Bearer \x7f", "Basic a"]),
            as_staff=st.booleans())
     def run(path, seg, method, query, body, auth, as_staff):

@@ -101,6 +101,20 @@ def test_nul_in_login_names_and_url_ids_is_a_4xx(server):
         assert 300 <= r.status_code < 500, (path, r.status_code)
 
 
+def test_non_ascii_csrf_values_are_a_403_not_a_500(server):
+    s = requests.Session()
+    form = s.get(server.url + "/login", timeout=10)
+    assert form.status_code == 200
+    r = s.post(server.url + "/login", data={"username": "admin1", "password": "x", "csrf": "é"}, timeout=10)
+    assert r.status_code == 403
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+    r = s.post(server.url + "/login", data={"username": "admin1", "password": Server.PASSWORD, "csrf": csrf},
+               timeout=10, allow_redirects=False)
+    assert r.status_code == 303
+    r = s.post(server.url + "/logout", data={"csrf": "ü"}, timeout=10, allow_redirects=False)
+    assert r.status_code == 403
+
+
 def test_a_500_is_json_with_the_security_headers(tmp_path, monkeypatch):
     """The last-resort handler, in-process (no real route fails on purpose)."""
     from fastapi.routing import APIRoute

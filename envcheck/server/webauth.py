@@ -36,6 +36,11 @@ class Viewer:
     csrf: str
 
 
+def same_secret(given: str, want: str) -> bool:
+    """Constant-time comparison that never raises (compare_digest refuses non-ASCII str: a 500)."""
+    return secrets.compare_digest(given.encode("utf-8", "replace"), want.encode("utf-8", "replace"))
+
+
 def client_ip(request: Request) -> str:
     return (request.client.host if request.client else "-")[:64]
 
@@ -157,7 +162,7 @@ async def post_login(request: Request):
         return login_page(request, "csrf", 400)
     nonce = request.cookies.get(NONCE_COOKIE, "")
     want = login_csrf(st.settings.session_secret.reveal(), nonce)
-    if not nonce or not secrets.compare_digest(form.get("csrf", ""), want):
+    if not nonce or not same_secret(form.get("csrf", ""), want):
         return login_page(request, "csrf", 403)
     name = form.get("username", "").strip()[:64]
     password = form.get("password", "")[:1024]
@@ -181,7 +186,7 @@ def _logout(request: Request, csrf: str) -> bool | None:
         viewer = viewer_in(s, request)
         if viewer is None:
             return None
-        if not secrets.compare_digest(csrf, viewer.csrf):
+        if not same_secret(csrf, viewer.csrf):
             return False
         s.execute(delete(WebSession).where(WebSession.token_hash == token_hash(request.cookies[SESSION_COOKIE])))
         audit(s, viewer, request, "logout", viewer.name)
