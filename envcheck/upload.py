@@ -113,7 +113,7 @@ class HttpUploader:
                 except ValueError:
                     raise UploadError("the server answered with something that is not a receipt") from None
             reason = _reason(resp)
-            if resp.status_code in (429, 502, 503, 504) or resp.status_code >= 500:
+            if resp.status_code in (408, 429, 502, 503, 504) or resp.status_code >= 500:  # kept, sent later
                 last = f"the server is busy or failing (HTTP {resp.status_code}: {reason})"
                 continue
             raise UploadError(f"the server refused the report (HTTP {resp.status_code}: {reason})", permanent=True)

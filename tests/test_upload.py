@@ -141,3 +141,22 @@ def test_two_sends_at_once_deliver_each_report_once_without_an_internal_error(tm
         assert sorted(receipts) == sorted(f"{d['report_id']}.json" for d in docs)
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("status, permanent", [(408, False), (429, False), (507, False), (503, False),
+                                               (422, True), (409, True)])
+def test_quota_slow_body_and_full_store_answers_keep_the_report_for_later(status, permanent):
+    from envcheck.upload import HttpUploader, ServerConfig, UploadError
+
+    class Answer:
+        status_code = status
+        text = '{"error": "x"}'
+
+        def json(self):
+            return {"error": "x"}
+
+    uploader = HttpUploader(ServerConfig("http://127.0.0.1:9"), sleep=lambda s: None)
+    uploader.session.post = lambda *a, **kw: Answer()
+    with pytest.raises(UploadError) as caught:
+        uploader.post_report(b"{}")
+    assert caught.value.permanent is permanent
