@@ -160,3 +160,10 @@ def test_quota_slow_body_and_full_store_answers_keep_the_report_for_later(status
     with pytest.raises(UploadError) as caught:
         uploader.post_report(b"{}")
     assert caught.value.permanent is permanent
+
+
+def test_a_mistyped_enrolment_code_is_one_line_and_exit_2(cli, seeker_env, snapshot):
+    res = cli("check", "--replay", str(snapshot), "--rules", current_rules_dir(), "--seeker-no", "01234-5678",
+              "--upload", "--yes", "--enrol", "ABC", "--server", "http://127.0.0.1:9", "--lang", "en", env=seeker_env)
+    assert res.returncode == 2 and "enrolment code" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and outbox(seeker_env) == []
