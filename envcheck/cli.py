@@ -131,6 +131,11 @@ def cmd_check(args) -> ExitStatus:
         return ExitStatus.PASS
 
     seeker = normalize_seeker_no(args.seeker_no) if args.seeker_no is not None else None
+    if args.enrol:  # a mistyped code is said before the check runs, not after
+        from envcheck.seeker import normalize_enrolment_code
+        if not args.upload or seeker is None:
+            raise UsageError("--enrol is used with --upload and --seeker-no (the code is for that number)")
+        normalize_enrolment_code(args.enrol)
     now = _now(args.now)
     choice = _choose_rules(args, online=not (args.offline or args.replay))
     rules = choice.rules
@@ -142,8 +147,6 @@ def cmd_check(args) -> ExitStatus:
     run = run_check(host, rules, now=now, seeker_no=seeker, rules_source=choice.report_fields())
     report = run.report
     if args.enrol:
-        if not args.upload:
-            raise UsageError("--enrol is used with --upload (the code travels in the signed report)")
         from envcheck.upload import with_enrolment
         report = with_enrolment(report, args.enrol)
     if args.out or args.json or args.upload:
