@@ -77,6 +77,39 @@ def run(backend: str, docs: list[bytes], threads: int, workers: int) -> None:
         srv.stop()
 
 
+def cpu_path(docs: list[bytes], rounds: int = 3) -> None:
+    """The per-report CPU path in this process (parse, validate, verify, canonical SHA-256, re-judge),
+    with envcheck's canonical form and, at the same moment, with the rfc8785 library in its place
+    (the path before issue 15): the ratio holds however busy the shared machine is."""
+    from datetime import datetime, timedelta, timezone
+
+    import rfc8785
+
+    import envcheck.server.intake as intake
+    import envcheck.signing as signing
+    from envcheck.canonical import canonical
+
+    rules = load_rules()
+    now = datetime.now(timezone.utc)
+    sample = docs[:300]
+
+    def rate() -> float:
+        t = time.perf_counter()
+        for body in sample:
+            intake.check_upload(body, rules, now, timedelta(days=7), timedelta(minutes=5))
+        return len(sample) / (time.perf_counter() - t)
+
+    fast, slow = [], []
+    for _ in range(rounds):
+        fast.append(rate())
+        signing.canonical = intake.canonical = lambda node, checked=False: rfc8785.dumps(node)
+        slow.append(rate())
+        signing.canonical = intake.canonical = canonical
+    f, s = statistics.median(fast), statistics.median(slow)
+    print(f"cpu path, one core: {f:.0f} reports/s with envcheck.canonical, {s:.0f} reports/s with rfc8785 "
+          f"(median of {rounds}, interleaved): {f / s:.2f}x")
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--reports", type=int, default=3000)
@@ -85,12 +118,17 @@ def main() -> None:
     p.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     a = p.parse_args()
     docs = bodies(a.reports + a.threads)
-    print(f"report size {len(docs[0])} bytes; machine: {__import__('os').cpu_count()} CPUs")
+    import os
+
+    print(f"report size {len(docs[0])} bytes; machine: {os.cpu_count()} CPUs, load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    cpu_path(docs)
     for backend in (("sqlite", "postgresql") if a.backend == "both" else (a.backend,)):
         if backend == "postgresql" and pg_bindir() is None:
             print("postgresql: skipped (initdb/pg_ctl not installed: apt-get install postgresql)")
             continue
         run(backend, docs, a.threads, a.workers)
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="list every field the report would send and why, then exit")
     c.add_argument("--upload", action="store_true", help="send the signed report to the intake service")
     c.add_argument("--yes", action="store_true", help="consent to sending without asking (for scripts)")
+    c.add_argument("--enrol", metavar="CODE", help="the one-time enrolment code the office gave you (with --upload)")
     _server_args(c)
 
     se = sub.add_parser("send", help="deliver the reports waiting in the outbox")
@@ -119,6 +120,11 @@ def cmd_check(args) -> ExitStatus:
         return ExitStatus.PASS
 
     seeker = normalize_seeker_no(args.seeker_no) if args.seeker_no is not None else None
+    if args.enrol:  # a mistyped code is said before the check runs, not after
+        from envcheck.seeker import normalize_enrolment_code
+        if not args.upload or seeker is None:
+            raise UsageError("--enrol is used with --upload and --seeker-no (the code is for that number)")
+        normalize_enrolment_code(args.enrol)
     now = _now(args.now)
     choice = _choose_rules(args, online=not (args.offline or args.replay))
     rules = choice.rules
@@ -129,6 +135,9 @@ def cmd_check(args) -> ExitStatus:
         host = live_host(rules, offline=args.offline, server_url=args.server)
     run = run_check(host, rules, now=now, seeker_no=seeker, rules_source=choice.report_fields())
     report = run.report
+    if args.enrol:
+        from envcheck.upload import with_enrolment
+        report = with_enrolment(report, args.enrol)
     if args.out or args.json or args.upload:
         # Only a report that leaves this process is signed: crypto stays off the plain offline path.
         from envcheck.signing import load_or_create_key, sign_report

@@ -27,6 +27,12 @@ FIELDS = [
      "接続の診断結果（接続にかかった時間、ポートが通るか、プロキシやTLSの検査の有無）。接続の問題を調べるためです。",
      "Connection diagnostics (timings, which ports pass, whether a proxy or TLS inspection is in the way): to "
      "find out why a session cannot connect."),
+    ("enrolment_code, replayed",
+     "ハローワークから受け取った登録コード（入力した場合のみ）と、保存した記録から作った報告書かどうか。"
+     "この端末をご本人のものとして登録し、他の端末の記録の使い回しを防ぐためです。",
+     "The enrolment code the office gave you (only if you entered it), and whether the report was made from a "
+     "saved snapshot: so the office can register this device as yours, and a record from another machine "
+     "cannot stand in for this one."),
     ("signature",
      "この端末だけが持つ鍵による電子署名と、その公開鍵。途中で書き換えられていないこと、前回と同じ端末であることを示します。",
      "An electronic signature by a key only this device holds, and its public key: shows the report was not "

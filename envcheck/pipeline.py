@@ -34,7 +34,10 @@ def rules_stale(rules: Rules, now: datetime) -> bool:
 
 
 def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: str | None = None,
-              progress: Callable[[str], None] | None = None, rules_source: dict | None = None) -> CheckRun:
+              progress: Callable[[str], None] | None = None, rules_source: dict | None = None,
+              replayed: bool | None = None) -> CheckRun:
+    """`replayed` (default: whether `host` is a ReplayHost) marks the report as made from a snapshot,
+    not on this machine; the intake service never counts such a report as a pass."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     probes = host.collect(progress)
     facts = facts_mod.collect(host.platform, probes)
@@ -47,6 +50,12 @@ def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: 
     report = scrub_report(build_report(results, rules, host.platform, now, seeker_no,
                                        diagnostics=diagnostics_from(probes, rules.source, wifi=facts.wifi),
                                        rules_source=rules_source), Identity.of_this_machine())
+    if replayed is None:
+        from envcheck.probes import ReplayHost
+
+        replayed = isinstance(host, ReplayHost)
+    if replayed:
+        report["replayed"] = True
     return CheckRun(probes, facts, results, report, rules_stale(rules, now))
 
 

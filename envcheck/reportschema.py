@@ -23,6 +23,7 @@ _SEEKER = re.compile(r"^\d{5}-\d{8}$")
 _B64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 MAX_DEPTH = 12
 MAX_STRING = 4096
+INT_MAX = 2 ** 53 - 1
 
 
 class InvalidReport(EnvcheckError):
@@ -33,21 +34,55 @@ def _fail(where: str, why: str):
     raise InvalidReport(f"{where}: {why}")
 
 
-def _walk(node, path: str, depth: int) -> None:
-    if depth > MAX_DEPTH:
-        _fail(path, f"nested deeper than {MAX_DEPTH} levels")
-    if isinstance(node, float):
-        _fail(path, "floats are not allowed in a report")
-    if isinstance(node, str) and len(node) > MAX_STRING:
-        _fail(path, f"text longer than {MAX_STRING} characters")
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if not isinstance(k, str):
-                _fail(path, "object keys must be text")
-            _walk(v, f"{path}.{k}", depth + 1)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            _walk(v, f"{path}[{i}]", depth + 1)
+def _path(where: tuple) -> str:
+    return "$" + "".join(f"[{p}]" if type(p) is int else f".{p[:40]}" for p in where)
+
+
+def _walk(doc) -> bool:
+    """Bounds and encoding of every value (iterative: one pass, no recursion limit to hit).
+    Returns True when no key holds a character at or above U+E000, i.e. when the fast
+    canonical encoder's code-point order is RFC 8785's UTF-16 order (envcheck.canonical)."""
+    plain = True
+    stack = [(doc, (), 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, where, depth = pop()
+        if depth > MAX_DEPTH:
+            _fail(_path(where), f"nested deeper than {MAX_DEPTH} levels")
+        t = type(node)
+        if t is str:
+            if len(node) > MAX_STRING:
+                _fail(_path(where), f"text longer than {MAX_STRING} characters")
+            if not node.isascii():
+                _unicode(node, where)
+        elif t is dict:
+            for k, v in node.items():
+                if type(k) is not str:
+                    _fail(_path(where), "object keys must be text")
+                if not k.isascii():
+                    _unicode(k, where)
+                    if max(k) >= "\ue000":
+                        plain = False
+                push((v, where + (k,), depth + 1))
+        elif t is list:
+            for i, v in enumerate(node):
+                push((v, where + (i,), depth + 1))
+        elif t is int:
+            if not -INT_MAX <= node <= INT_MAX:
+                _fail(_path(where), "integer outside ±(2**53-1) (RFC 8785)")
+        elif t is float:
+            _fail(_path(where), "floats are not allowed in a report")
+        elif node is not None and t is not bool:
+            _fail(_path(where), f"{t.__name__} is not JSON")
+    return plain
+
+
+def _unicode(text: str, where: tuple) -> None:
+    """Lone surrogates have no UTF-8 (nor RFC 8785) form: refuse them with the field's name."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        _fail(_path(where), "text contains a lone surrogate (not Unicode)")
 
 
 def _text(obj, key: str, where: str) -> str:
@@ -70,13 +105,14 @@ MAX_CHECKS = 64
 _CHECK_ID = re.compile(r"[a-z0-9_]{1,24}(\.[a-z0-9_]{1,24}){1,3}")
 
 
-def validate_report(doc: object, require_signature: bool = True) -> None:
-    """Raise InvalidReport naming the first field that is wrong; return None when the shape is right."""
+def validate_report(doc: object, require_signature: bool = True) -> bool:
+    """Raise InvalidReport naming the first field that is wrong. When the shape is right, return
+    whether the report is "plain" (envcheck.canonical.canonical may take its fast path unchecked)."""
     if not isinstance(doc, dict):
         _fail("report", "not a JSON object")
     if doc.get("format") != REPORT_FORMAT:
         _fail("format", f"unknown format {str(doc.get('format'))[:40]!r}, expected {REPORT_FORMAT!r}")
-    _walk(doc, "$", 0)
+    plain = _walk(doc)
     if not _UUID.match(_text(doc, "report_id", "report")):
         _fail("report_id", "not a lowercase UUID")
     created = _text(doc, "created_at", "report")
@@ -90,7 +126,8 @@ def validate_report(doc: object, require_signature: bool = True) -> None:
     if not isinstance(checker, dict):
         _fail("checker", "missing")
     for k in ("version", "rules_version"):
-        _text(checker, k, "checker")
+        if "\x00" in _text(checker, k, "checker"):
+            _fail(f"checker.{k}", "contains a NUL character")
     if checker.get("platform") not in PLATFORMS:
         _fail("checker.platform", f"must be one of {', '.join(PLATFORMS)}")
     seeker = doc.get("seeker_no")
@@ -129,8 +166,13 @@ def validate_report(doc: object, require_signature: bool = True) -> None:
     # counts it unknown, so leaving a check out can never pass a required one.
     if not isinstance(doc.get("diagnostics", {}), dict):
         _fail("diagnostics", "not an object")
+    if not isinstance(doc.get("replayed", False), bool):
+        _fail("replayed", "must be true or false")
+    code = doc.get("enrolment_code")
+    if code is not None and (not isinstance(code, str) or not re.fullmatch(r"[0-9A-Za-z -]{12,20}", code)):
+        _fail("enrolment_code", "must be a code like 7K3M-Q9TX-2HCP")
     if not require_signature:
-        return
+        return plain
     sig = doc.get("signature")
     if not isinstance(sig, dict):
         _fail("signature", "missing: the report is not signed")
@@ -142,3 +184,4 @@ def validate_report(doc: object, require_signature: bool = True) -> None:
         v = sig.get(k)
         if not isinstance(v, str) or len(v) != n or not _B64.match(v):
             _fail(f"signature.{k}", "not base64 of the right length")
+    return plain

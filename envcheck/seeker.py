@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from envcheck.errors import InvalidSeekerNumber
+from envcheck.errors import EnvcheckError, InvalidSeekerNumber
 
 # Hyphen-like characters people type (IME output included): hyphen-minus, hyphens and
 # dashes, minus sign, katakana prolonged sound mark, half/full-width variants.
@@ -38,3 +38,21 @@ def normalize_seeker_no(text: str) -> str:
     if not 1 <= len(serial) <= 8:
         raise InvalidSeekerNumber(f"serial must have 1 to 8 digits, got {len(serial)}")
     return f"{office}-{int(serial):08d}"
+
+
+ENROL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base32: no I, L, O, U
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+class BadEnrolmentCode(EnvcheckError):
+    """The text is not an enrolment code (wrong length or characters)."""
+
+
+def normalize_enrolment_code(text: str) -> str:
+    """What a person typed (any case, spaces, hyphens, O for 0, full-width) -> XXXX-XXXX-XXXX."""
+    raw = unicodedata.normalize("NFKC", str(text)[:64]).upper().translate(_READ_AS)
+    raw = "".join(ch for ch in raw if ch not in " -\u30fc\u2010\u2212")
+    if len(raw) != 12 or any(ch not in ENROL_ALPHABET for ch in raw):
+        raise BadEnrolmentCode("an enrolment code has 12 letters and digits, like 7K3M-Q9TX-2HCP "
+                               "(登録コードは英数字12文字です)")
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"

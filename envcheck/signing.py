@@ -17,11 +17,11 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from envcheck.canonical import CanonicalError, canonical
 from envcheck.errors import EnvcheckError
 from envcheck.files import write_atomic
 from envcheck.reportschema import InvalidReport, validate_report
@@ -93,10 +93,10 @@ def load_or_create_key(directory: str | None = None, warn=None) -> Ed25519Privat
     return key
 
 
-def canonical_bytes(report: dict) -> bytes:
+def canonical_bytes(report: dict, checked: bool = False) -> bytes:
     """The signed bytes: RFC 8785 canonical JSON of the report without its signature."""
     body = {k: v for k, v in report.items() if k != "signature"}
-    return rfc8785.dumps(body)
+    return canonical(body, checked)
 
 
 def sign_report(report: dict, key: Ed25519PrivateKey) -> dict:
@@ -116,11 +116,13 @@ class Verified:
     created_at: str
     verdict: str
     seeker_no: str | None
+    plain: bool = False
+    """validate_report found the report plain: canonical(doc, checked=True) is RFC 8785."""
 
 
 def verify_report(doc: object) -> Verified:
     """Check format and signature; return what was verified or raise InvalidReport (fail closed)."""
-    validate_report(doc)
+    plain = validate_report(doc)
     assert isinstance(doc, dict)
     sig = doc["signature"]
     try:
@@ -132,8 +134,10 @@ def verify_report(doc: object) -> Verified:
     if key_id(public) != sig["key_id"]:
         raise InvalidReport("signature: key_id does not match the public key")
     try:
-        public.verify(value, canonical_bytes(doc))
+        public.verify(value, canonical_bytes(doc, plain))
+    except CanonicalError as exc:
+        raise InvalidReport(f"report: no canonical form ({exc})") from None
     except InvalidSignature:
         raise InvalidReport("bad signature: the report was changed after it was signed, "
                             "or signed by another key") from None
-    return Verified(doc["report_id"], sig["key_id"], doc["created_at"], doc["verdict"], doc.get("seeker_no"))
+    return Verified(doc["report_id"], sig["key_id"], doc["created_at"], doc["verdict"], doc.get("seeker_no"), plain)

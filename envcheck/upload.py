@@ -128,7 +128,7 @@ class HttpUploader:
                     raise UploadError("the server answered with something that is not a receipt", kind="busy",
                                       status=resp.status_code) from None
             reason = _reason(resp)
-            if resp.status_code in (429, 502, 503, 504) or resp.status_code >= 500:
+            if resp.status_code in (408, 429, 502, 503, 504) or resp.status_code >= 500:  # kept, sent later
                 last = f"the server is busy or failing (HTTP {resp.status_code}: {reason})"
                 last_kind, last_status = "busy", resp.status_code
                 wait = retry_after(resp.headers.get("Retry-After"))
@@ -260,23 +260,54 @@ class Outbox:
 
     def deliver(self, path: str, uploader: Uploader) -> dict:
         """Send one waiting report; keep the receipt; move a refused report aside with the reason."""
-        with open(path, "rb") as fh:
-            body = fh.read()
         report_id = os.path.basename(path)[:-5]
+        try:
+            with open(path, "rb") as fh:
+                body = fh.read()
+        except FileNotFoundError:  # another `envcheck send` delivered it meanwhile
+            return self._delivered_elsewhere(report_id)
         try:
             receipt = uploader.post_report(body)
         except UploadError as exc:
             if exc.permanent:
                 os.makedirs(self.rejected, mode=0o700, exist_ok=True)
-                os.replace(path, os.path.join(self.rejected, os.path.basename(path)))
+                try:
+                    os.replace(path, os.path.join(self.rejected, os.path.basename(path)))
+                except FileNotFoundError:
+                    pass  # the other sender moved it already
                 write_atomic(os.path.join(self.rejected, f"{report_id}.reason.txt"),
                              (exc.diagnostics() + "\n").encode("utf-8"), mode=0o600)
             raise
         os.makedirs(self.receipts, mode=0o700, exist_ok=True)
         write_atomic(os.path.join(self.receipts, f"{report_id}.json"),
                      json.dumps(receipt, ensure_ascii=False, indent=2).encode("utf-8"), mode=0o600)
-        os.unlink(path)  # only after the receipt is safely on disk
+        try:
+            os.unlink(path)  # only after the receipt is safely on disk
+        except FileNotFoundError:
+            pass  # another `envcheck send` got the same receipt (the service is idempotent) and removed it
         return receipt
+
+    def _delivered_elsewhere(self, report_id: str) -> dict:
+        """The receipt another process kept for this report (the service gave both the same)."""
+        path = os.path.join(self.receipts, f"{report_id}.json")
+        for _ in range(50):  # the other process writes the receipt before it removes the report
+            try:
+                with open(path, "rb") as fh:
+                    return json.loads(fh.read())
+            except (FileNotFoundError, ValueError):
+                time.sleep(0.1)
+        raise UploadError(f"report {report_id} left the outbox while being sent (another envcheck send?)")
+
+
+def with_enrolment(report: dict, code: str | None) -> dict:
+    """The (unsigned) report carrying the office's one-time enrolment code, to be signed after this:
+    the first report with a valid code makes this device the job-seeker's trusted one.
+    Raises BadEnrolmentCode (one line) for text that is not a code."""
+    if not code:
+        return report
+    from envcheck.seeker import normalize_enrolment_code
+
+    return {**report, "enrolment_code": normalize_enrolment_code(code)}
 
 
 def receipt_number(receipt: dict) -> str:

@@ -64,8 +64,9 @@ def checker_report(rules, snapshot: dict, now: datetime, seeker_no: str | None) 
 
     key = (json.dumps(snapshot, sort_keys=True), stamp(now), seeker_no)
     if key not in _REPORT_CACHE:
+        # replayed=False: these stand for reports made live on the machine the fixture was captured on
         _REPORT_CACHE[key] = run_check(ReplayHost(parse_snapshot(json.dumps(snapshot))), rules, now=now,
-                                       seeker_no=seeker_no).report
+                                       seeker_no=seeker_no, replayed=False).report
     report = copy.deepcopy(_REPORT_CACHE[key])
     import uuid
 
@@ -83,10 +84,10 @@ class Maker:
     def now(self) -> datetime:
         return datetime.now(timezone.utc).replace(microsecond=0)
 
-    def sign(self, doc: dict, key: Ed25519PrivateKey | None = None) -> dict:
+    def sign(self, doc: dict, key: Ed25519PrivateKey | None = None, enrol: str | None = None) -> dict:
         from envcheck.signing import sign_report
 
-        return sign_report(doc, key or self.key)
+        return sign_report({**doc, "enrolment_code": enrol} if enrol else doc, key or self.key)
 
     def unsigned(self, seeker_no: str | None = "01234-00000001", passing: bool = True,
                  when: datetime | None = None) -> dict:
@@ -94,11 +95,11 @@ class Maker:
         snap = (passing_snapshot if passing else failing_snapshot)(self.rules, now)
         return checker_report(self.rules, snap, now, seeker_no)
 
-    def passing(self, seeker_no: str | None = "01234-00000001", key=None, when=None) -> dict:
-        return self.sign(self.unsigned(seeker_no, True, when), key)
+    def passing(self, seeker_no: str | None = "01234-00000001", key=None, when=None, enrol=None) -> dict:
+        return self.sign(self.unsigned(seeker_no, True, when), key, enrol)
 
-    def failing(self, seeker_no: str | None = "01234-00000001", key=None, when=None) -> dict:
-        return self.sign(self.unsigned(seeker_no, False, when), key)
+    def failing(self, seeker_no: str | None = "01234-00000001", key=None, when=None, enrol=None) -> dict:
+        return self.sign(self.unsigned(seeker_no, False, when), key, enrol)
 
 
 # ---------------------------------------------------------------- PostgreSQL, started for real
@@ -195,8 +196,11 @@ class Server:
 
     PASSWORD = "correct horse battery"
 
-    def __init__(self, home: str, database_url: str | None = None, workers: int = 1, **extra: str):
+    def __init__(self, home: str, database_url: str | None = None, workers: int = 1,
+                 run_args: tuple[str, ...] = (), **extra: str):
         self.home = home
+        # The tests post hundreds of reports from 127.0.0.1: quotas have their own test (test_server_quota.py).
+        extra = {"ENVCHECK_RATE_PER_ADDRESS": "1000000", "ENVCHECK_RATE_PER_SEEKER": "1000000", **extra}
         self.env = server_env(home, database_url, **extra)
         self.database_url = database_url or f"sqlite:///{home}/envcheck-server.sqlite3"
         for args, stdin in ((("init",), None),
@@ -212,7 +216,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(home, "server.log"), "wb")
         self.proc = subprocess.Popen([str(BIN / "envcheck-server"), "run", "--host", "127.0.0.1", "--port",
-                                      str(self.port), "--workers", str(workers)],
+                                      str(self.port), "--workers", str(workers), *run_args],
                                      env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_up()
 
@@ -233,6 +237,12 @@ class Server:
         data = doc if isinstance(doc, (bytes, str)) else json.dumps(doc, ensure_ascii=False).encode("utf-8")
         return requests.post(self.url + "/api/v1/reports", data=data,
                              headers={"Content-Type": "application/json"}, timeout=30, **kw)
+
+    def enrol(self, seeker_no: str) -> str:
+        """A one-time enrolment code from `envcheck-server enrol` (as the office prints it)."""
+        done = server_cli(self.env, "enrol", seeker_no)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
 
     def eligibility(self, seeker_no: str, token: str | None = None) -> requests.Response:
         return requests.get(f"{self.url}/api/v1/eligibility/{seeker_no}", timeout=30,

@@ -146,7 +146,7 @@ def test_service_rejudges_a_report_whose_claimed_verdict_lies(server, maker, rul
     for c in doc["checks"]:
         if c["status"] == "fail":
             c["status"] = "pass"
-    signed = maker.sign(doc)  # a valid signature over a lie: an edited checker or report
+    signed = maker.sign(doc, enrol=server.enrol(seeker(4)))  # a valid signature over a lie: an edited checker
     r = server.post(signed)
     assert r.status_code == 201, r.text
     assert r.json()["verdict"] == "fail"
@@ -168,7 +168,7 @@ def test_eligibility_follows_the_latest_report(server, maker, rules):
     assert server.eligibility(n).json() == {"seeker_no": n, "eligible": False, "report_id": None,
                                             "valid_until": None, "code": "no_report",
                                             "reason": "no report has been received for this job-seeker"}
-    doc = maker.passing(n)
+    doc = maker.passing(n, enrol=server.enrol(n))
     assert server.post(doc).status_code == 201
     e = server.eligibility("０１２３４ー５").json()  # full-width digits and a long-vowel mark as typed
     created = datetime.fromisoformat(doc["created_at"].replace("Z", "+00:00"))
@@ -190,22 +190,39 @@ def test_eligibility_needs_a_valid_booking_token(server):
     assert r.status_code == 400 and "hyphen" in r.json()["error"]
 
 
-def test_a_new_device_key_is_recorded_and_flagged_not_rejected(server, maker):
+def test_a_key_is_pinned_only_by_the_enrolment_code_and_another_key_never_changes_eligibility(server, maker):
+    from sqlalchemy import text
+
     n = seeker(6)
     first, second = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
-    for key, flagged in ((first, False), (first, False), (second, True)):
-        doc = maker.passing(n, key=key)
-        assert server.post(doc).status_code == 201
-        from sqlalchemy import text
-
+    stranger = maker.passing(n, key=second)  # someone who knows the number, before the seeker enrols
+    assert server.post(stranger).status_code == 201
+    e = server.eligibility(n).json()
+    assert e["eligible"] is False and "not enrolled" in e["reason"]
+    code = server.enrol(n)
+    steps = ((maker.failing(n, key=first, enrol=code), True), (maker.failing(n, key=first), True),
+             (maker.passing(n, key=second, when=maker.now() + timedelta(seconds=2)), False))
+    for doc, pinned_key in steps:
+        r = server.post(doc)
+        assert r.status_code == 201, r.text
         eng = server.engine()
         with eng.connect() as conn:
             assert bool(conn.execute(text("SELECT new_device_key FROM reports WHERE report_id = :r"),
-                                     {"r": doc["report_id"]}).scalar_one()) is flagged
-            keys = conn.execute(text("SELECT key_id, pinned FROM device_keys WHERE seeker_no = :s ORDER BY id"),
-                                {"s": n}).all()
+                                     {"r": doc["report_id"]}).scalar_one()) is not pinned_key
+            keys = dict(conn.execute(text("SELECT key_id, pinned FROM device_keys WHERE seeker_no = :s"),
+                                     {"s": n}).all())
         eng.dispose()
-    assert [bool(k.pinned) for k in keys] == [True, False]
+    from envcheck.signing import key_id
+
+    assert {k: bool(v) for k, v in keys.items()} == {key_id(first.public_key()): True,
+                                                      key_id(second.public_key()): False}
+    e = server.eligibility(n).json()  # the stranger's later passing report changes nothing
+    assert e["eligible"] is False and "fail" in e["reason"] and e["report_id"] == steps[1][0]["report_id"]
+    # the code is spent: another device cannot use it, and nothing is stored
+    before = server.counts()
+    r = server.post(maker.passing(n, key=second, enrol=code))
+    assert r.status_code == 422 and "already used" in r.json()["error"]
+    assert server.counts() == before
 
 
 def test_fifty_concurrent_uploads_make_fifty_rows_and_one_report_sent_ten_times_makes_one(server, maker):

@@ -30,11 +30,13 @@ def outbox(env):
     return sorted(os.listdir(d)) if os.path.isdir(d) else []
 
 
-def test_upload_with_consent_gives_a_receipt_and_makes_the_seeker_eligible(tmp_path, cli, seeker_env, snapshot):
+def test_upload_with_consent_and_enrolment_code_pins_the_device_but_a_replay_is_never_eligible(
+        tmp_path, cli, seeker_env, snapshot):
     server = Server(str(tmp_path / "srv"))
     try:
+        code = server.enrol("01234-00005678")
         res = cli("check", "--replay", str(snapshot), "--rules", current_rules_dir(), "--seeker-no", "01234-5678",
-                  "--upload", "--yes",
+                  "--upload", "--yes", "--enrol", code.lower().replace("-", " "),
                   "--server", server.url, "--lang", "en", env=seeker_env)
         assert res.returncode == 0, res.stderr
         assert re.search(r"Sent\. Receipt number: [0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$", res.stdout, re.M), res.stdout
@@ -42,7 +44,18 @@ def test_upload_with_consent_gives_a_receipt_and_makes_the_seeker_eligible(tmp_p
         receipts = os.listdir(os.path.join(seeker_env["ENVCHECK_HOME"], "receipts"))
         assert len(receipts) == 1
         answer = server.eligibility("01234-00005678").json()
-        assert answer["eligible"] is True and answer["report_id"] == receipts[0][:-5]
+        # the device is enrolled (its report counts), but a replayed snapshot proves nothing about it
+        assert answer["eligible"] is False and answer["report_id"] == receipts[0][:-5]
+        assert "replayed snapshot" in answer["reason"]
+        from sqlalchemy import text
+
+        eng = server.engine()
+        with eng.connect() as conn:
+            row = conn.execute(text("SELECT replayed, verdict, new_device_key FROM reports")).one()
+            pinned = conn.execute(text("SELECT pinned, pinned_via FROM device_keys")).one()
+        eng.dispose()
+        assert (bool(row.replayed), row.verdict, bool(row.new_device_key)) == (True, "incomplete", False)
+        assert (bool(pinned.pinned), pinned.pinned_via) == (True, "enrolment")
     finally:
         server.stop()
 
@@ -103,3 +116,54 @@ def test_a_refused_report_is_moved_aside_with_its_reason(tmp_path, cli, seeker_e
         assert outbox(seeker_env) == [] and server.counts()["reports"] == 0
     finally:
         server.stop()
+
+
+def test_two_sends_at_once_deliver_each_report_once_without_an_internal_error(tmp_path, cli, seeker_env, rules):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from server_fixtures import Maker
+
+    maker = Maker(rules)
+    box = os.path.join(seeker_env["ENVCHECK_HOME"], "outbox")
+    os.makedirs(box)
+    docs = [maker.passing(f"01234-{700 + i:08d}") for i in range(12)]
+    for doc in docs:
+        with open(os.path.join(box, f"{doc['report_id']}.json"), "w") as fh:
+            json.dump(doc, fh)
+    server = Server(str(tmp_path / "srv"))
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            runs = list(pool.map(lambda _: cli("send", "--server", server.url, env=seeker_env), range(2)))
+        for r in runs:
+            assert r.returncode == 0 and "internal error" not in r.stdout + r.stderr, r.stdout + r.stderr
+        assert outbox(seeker_env) == [] and server.counts()["reports"] == len(docs)
+        receipts = os.listdir(os.path.join(seeker_env["ENVCHECK_HOME"], "receipts"))
+        assert sorted(receipts) == sorted(f"{d['report_id']}.json" for d in docs)
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("status, permanent", [(408, False), (429, False), (507, False), (503, False),
+                                               (422, True), (409, True)])
+def test_quota_slow_body_and_full_store_answers_keep_the_report_for_later(status, permanent):
+    from envcheck.upload import HttpUploader, ServerConfig, UploadError
+
+    class Answer:
+        status_code = status
+        text = '{"error": "x"}'
+
+        def json(self):
+            return {"error": "x"}
+
+    uploader = HttpUploader(ServerConfig("http://127.0.0.1:9"), sleep=lambda s: None)
+    uploader.session.post = lambda *a, **kw: Answer()
+    with pytest.raises(UploadError) as caught:
+        uploader.post_report(b"{}")
+    assert caught.value.permanent is permanent
+
+
+def test_a_mistyped_enrolment_code_is_one_line_and_exit_2(cli, seeker_env, snapshot):
+    res = cli("check", "--replay", str(snapshot), "--rules", current_rules_dir(), "--seeker-no", "01234-5678",
+              "--upload", "--yes", "--enrol", "ABC", "--server", "http://127.0.0.1:9", "--lang", "en", env=seeker_env)
+    assert res.returncode == 2 and "enrolment code" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and outbox(seeker_env) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -15,13 +16,18 @@ from sqlalchemy import select, text
 from starlette.concurrency import run_in_threadpool
 
 from envcheck.errors import InvalidSeekerNumber
+from envcheck.canonical import loads_strict
 from envcheck.seeker import normalize_seeker_no
 from envcheck.server import attempts
 from envcheck.server.db import ApiToken, AuditEntry, StoreUnavailable, utcnow
 from envcheck.server.intake import Rejected, check_upload, eligibility, store_report
+from envcheck.server.quota import Limit, OverQuota, charge
 from envcheck.server.security import token_hash
 
 SPEEDTEST_MAX = 8 * 1024 * 1024
+SPEEDTEST_RUNS = 60
+SPEEDTEST_BYTES = 128 * 1024 * 1024
+"""Per address per hour, both directions together."""
 _DRAIN_MAX = 1024 * 1024  # read (and drop) this much of an oversized body so the client sees the 413
 
 
@@ -79,20 +85,29 @@ def _errors(*codes: int) -> dict:
     return {c: {"model": ErrorBody} for c in codes}
 
 
+class SlowBody(Exception):
+    """The client did not send its body within the deadline (answered 408, connection closed)."""
+
+
 async def _read_bounded(request: Request, limit: int) -> bytes | None:
-    """The body, or None when it is over `limit` bytes (whatever Content-Length claims)."""
+    """The body, or None when it is over `limit` bytes (whatever Content-Length claims).
+    Raises SlowBody when it does not arrive within settings.body_timeout_seconds."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > max(limit, _DRAIN_MAX)):
         return None
     body = bytearray()
     total = 0
-    async for chunk in request.stream():
-        total += len(chunk)
-        if total > limit:
-            if total > _DRAIN_MAX:
-                break  # stop reading: the connection is closed after the 413
-            continue
-        body += chunk
+    try:
+        async with asyncio.timeout(request.app.state.envcheck.settings.body_timeout_seconds):
+            async for chunk in request.stream():
+                total += len(chunk)
+                if total > limit:
+                    if total > _DRAIN_MAX:
+                        break  # stop reading: the connection is closed after the 413
+                    continue
+                body += chunk
+    except TimeoutError:
+        raise SlowBody() from None
     return None if total > limit else bytes(body)
 
 
@@ -101,20 +116,38 @@ async def post_report(request: Request):
     409 same report id with other content, 400/422 unreadable, invalid, badly signed, stale or
     future-dated, 413 too large, 503 the database is busy or down (nothing was written)."""
     st = request.app.state.envcheck
-    body = await _read_bounded(request, st.settings.max_report_bytes)
-    if body is None:
-        await run_in_threadpool(attempts.refused, st.store, utcnow(), 413, "too_large", None)
-        return error(413, f"the report is larger than {st.settings.max_report_bytes} bytes")
-    now = utcnow()
     s = st.settings
+    body = await _read_bounded(request, s.max_report_bytes)
+    now = utcnow()
+    addr = Limit(f"addr:{_ip(request)}", s.rate_per_address, s.bytes_per_address)
+    wait = st.refused.check(addr.bucket, now)
+    if wait is not None:  # this process saw the database refuse this address in this window
+        return error(429, "too many requests from this address this hour; try again later",
+                     {"Retry-After": str(wait)})
     try:
-        checked = await run_in_threadpool(check_upload, body, st.rules, now,
-                                          timedelta(hours=s.max_report_age_hours),
-                                          timedelta(seconds=s.clock_skew_seconds))
-        outcome = await run_in_threadpool(store_report, st.store, checked, st.rules, st.key, now)
-    except Rejected as exc:
-        await run_in_threadpool(attempts.refused, st.store, now, exc.status, exc.code, body)
-        return error(exc.status, str(exc))
+        if body is None:
+            await run_in_threadpool(charge, st.store, [addr], s.max_report_bytes, now)
+            await run_in_threadpool(attempts.refused, st.store, now, 413, "too_large", None)
+            return error(413, f"the report is larger than {s.max_report_bytes} bytes")
+        if st.stored_reports >= s.max_stored_reports:
+            return error(507, "the service's storage is full; the office has been told, try again tomorrow",
+                         {"Retry-After": "3600"})
+        try:
+            checked = await run_in_threadpool(check_upload, body, st.rules, now,
+                                              timedelta(hours=s.max_report_age_hours),
+                                              timedelta(seconds=s.clock_skew_seconds))
+            # the address is counted with the report, in the same transaction (one write, not two)
+            outcome = await run_in_threadpool(store_report, st.store, checked, st.rules, st.key, now,
+                                              s.rate_per_seeker, s.max_reports_per_seeker, (addr,))
+        except Rejected as exc:
+            await run_in_threadpool(charge, st.store, [addr], len(body), now)  # refused uploads count too
+            await run_in_threadpool(attempts.refused, st.store, now, exc.status, exc.code, body)
+            return error(exc.status, str(exc))
+    except OverQuota as exc:
+        if "address" in str(exc):
+            st.refused.remember(addr.bucket, now)
+        return error(429, str(exc), {"Retry-After": str(exc.retry_after)})
+    st.stored_reports += outcome.stored
     await run_in_threadpool(attempts.stored, st.store, now, outcome.status, outcome.receipt,
                             checked.verified.seeker_no)
     return JSONResponse(outcome.receipt, status_code=outcome.status)
@@ -146,6 +179,52 @@ def get_eligibility(seeker_no: str, request: Request):
         s.add(AuditEntry(at=utcnow(), actor=f"token:{name}"[:80], role="booking", action="eligibility",
                          target=number, ip=_ip(request), detail=json.dumps({"eligible": answer.eligible})))
     return JSONResponse(answer.as_dict())
+
+
+class EnrolmentIn(BaseModel):
+    seeker_no: str
+
+
+class EnrolmentOut(BaseModel):
+    seeker_no: str
+    code: str
+    expires_at: str
+
+
+async def post_enrolment(request: Request):
+    """Issue a one-time enrolment code for a job-seeker (the office's system, with its token). Give the
+    code to the job-seeker (マイページ message or paper): the first report carrying it pins the device."""
+    st = request.app.state.envcheck
+    token = _bearer(request)
+    if token is None:
+        return error(401, "an office token is required (Authorization: Bearer <token>)", {"WWW-Authenticate": "Bearer"})
+    body = await _read_bounded(request, 1024)
+    if body is None:
+        return error(413, "at most 1024 bytes")
+    try:
+        doc = loads_strict(body.decode("utf-8"))
+        number = normalize_seeker_no(doc["seeker_no"]) if isinstance(doc, dict) and isinstance(
+            doc.get("seeker_no"), str) else None
+    except (ValueError, RecursionError):
+        return error(400, 'the body must be JSON like {"seeker_no": "01234-00000001"}')
+    except InvalidSeekerNumber as exc:
+        return error(400, exc.diagnostics())
+    if number is None:
+        return error(400, 'the body must be JSON like {"seeker_no": "01234-00000001"}')
+    return await run_in_threadpool(_issue, st, token, number, _ip(request))
+
+
+def _issue(st, token: str, number: str, ip: str):
+    from envcheck.server.enrol import issue
+
+    with st.store.tx() as s:
+        name = s.scalar(select(ApiToken.name).where(ApiToken.token_hash == token_hash(token),
+                                                    ApiToken.revoked.is_(False)))
+        if name is None:
+            return error(401, "unknown or revoked token", {"WWW-Authenticate": "Bearer"})
+        code, until = issue(s, number, f"token:{name}", "office", ip, utcnow())
+    return JSONResponse({"seeker_no": number, "code": code, "expires_at": until.strftime("%Y-%m-%dT%H:%M:%SZ")},
+                        status_code=201, headers={"Cache-Control": "no-store"})
 
 
 def _ip(request: Request) -> str:
@@ -193,8 +272,20 @@ def healthz(request: Request):
     return {"status": "ok"}
 
 
+def _speed_quota(request: Request, nbytes: int) -> JSONResponse | None:
+    st = request.app.state.envcheck
+    try:  # a diagnostics run measures a few times; 8 MiB each way is a lot to give a stranger
+        charge(st.store, [Limit(f"speed:{_ip(request)}", SPEEDTEST_RUNS, SPEEDTEST_BYTES)], nbytes, utcnow())
+    except OverQuota as exc:
+        return error(429, str(exc), {"Retry-After": str(exc.retry_after)})
+    return None
+
+
 def speedtest_get(request: Request, n: int = Query(1024 * 1024, alias="bytes", ge=0, le=SPEEDTEST_MAX)):
     """N bytes of incompressible data (at most 8 MiB) for the diagnostics' download measurement."""
+    refused = _speed_quota(request, n)
+    if refused is not None:
+        return refused
     return Response(request.app.state.envcheck.blob[:n], media_type="application/octet-stream",
                     headers={"Cache-Control": "no-store"})
 
@@ -204,11 +295,18 @@ async def speedtest_post(request: Request):
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > SPEEDTEST_MAX):
         return error(413, f"at most {SPEEDTEST_MAX} bytes")
+    refused = await run_in_threadpool(_speed_quota, request, int(declared) if declared else SPEEDTEST_MAX)
+    if refused is not None:
+        return refused
     n = 0
-    async for chunk in request.stream():
-        n += len(chunk)
-        if n > SPEEDTEST_MAX:
-            return error(413, f"at most {SPEEDTEST_MAX} bytes")
+    try:
+        async with asyncio.timeout(max(60, request.app.state.envcheck.settings.body_timeout_seconds)):
+            async for chunk in request.stream():
+                n += len(chunk)
+                if n > SPEEDTEST_MAX:
+                    return error(413, f"at most {SPEEDTEST_MAX} bytes")
+    except TimeoutError:
+        raise SlowBody() from None
     return {"received": n}
 
 
@@ -218,7 +316,11 @@ _REPORT_BODY = {"requestBody": {"required": True, "content": {"application/json"
 routes = [
     APIRoute("/api/v1/reports", post_report, methods=["POST"], response_model=Receipt, status_code=201,
              openapi_extra=_REPORT_BODY, responses={200: {"model": Receipt, "description": "Received before"},
-                                                   **_errors(400, 409, 413, 422, 503)}, tags=["intake"]),
+                                                   **_errors(400, 408, 409, 413, 422, 429, 503, 507)}, tags=["intake"]),
+    APIRoute("/api/v1/enrolments", post_enrolment, methods=["POST"], response_model=EnrolmentOut, status_code=201,
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": EnrolmentIn.model_json_schema()}}}},
+             responses=_errors(400, 401, 413, 503), tags=["booking"]),
     APIRoute("/api/v1/eligibility/{seeker_no}", get_eligibility, methods=["GET"], response_model=EligibilityOut,
              responses=_errors(400, 401, 503), tags=["booking"]),
     APIRoute("/api/v1/rules/metadata/{name}", get_rules_metadata, methods=["GET"], response_class=Response,
@@ -227,9 +329,10 @@ routes = [
              responses=_errors(404), tags=["rules"]),
     APIRoute("/api/v1/server-key", get_server_key, methods=["GET"], response_model=ServerKeyOut, tags=["intake"]),
     APIRoute("/api/v1/speedtest", speedtest_get, methods=["GET"], response_class=Response,
-             responses={200: {"content": {"application/octet-stream": {}}}, **_errors(422)}, tags=["diagnostics"]),
+             responses={200: {"content": {"application/octet-stream": {}}}, **_errors(422, 429)},
+             tags=["diagnostics"]),
     APIRoute("/api/v1/speedtest", speedtest_post, methods=["POST"], response_model=Received,
-             responses=_errors(413), tags=["diagnostics"]),
+             responses=_errors(408, 413, 429), tags=["diagnostics"]),
     APIRoute("/healthz", healthz, methods=["GET"], response_model=Health, responses=_errors(503), tags=["ops"]),
 ]
 

@@ -5,7 +5,10 @@ Nothing is configured at import time; `create_app_from_env` is the factory uvico
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
@@ -13,12 +16,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment
+from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from envcheck import __version__
 from envcheck.ruleset import Rules, load_rules
 from envcheck.server import api, browsercheck, seekers, support, web, webauth
 from envcheck.server.db import Store, StoreUnavailable, make_engine
+from envcheck.server.quota import Refused
 from envcheck.server.security import load_server_key, public_key_b64
 from envcheck.server.settings import Settings
 from envcheck.signing import key_id
@@ -35,6 +41,10 @@ class AppState:
     templates: Environment
     blob: bytes
     """8 MiB of random bytes for GET /api/v1/speedtest."""
+    refused: object = None
+    """quota.Refused: addresses this process saw over their quota (refused before any work)."""
+    stored_reports: int = 0
+    """Reports in the store (refreshed by the housekeeping task; counted up by this process)."""
 
 
 def _html(path: str, endpoint, methods=("GET",)) -> APIRoute:
@@ -108,6 +118,30 @@ async def _http_error(request: Request, exc: StarletteHTTPException):
     return _page_error(request, "not_found" if exc.status_code == 404 else "forbidden", exc.status_code)
 
 
+async def _bad_value(request: Request, exc: DataError):
+    """A value the database cannot hold (NUL in text, a number out of range): the client's fault."""
+    if _is_api(request):
+        return JSONResponse({"error": "a value in the request cannot be stored or searched for"}, status_code=400)
+    return _page_error(request, "bad_request", 400)
+
+
+async def _slow_body(request: Request, exc: api.SlowBody):
+    headers = {"Connection": "close"}
+    if _is_api(request):
+        return JSONResponse({"error": "the request body did not arrive in time"}, status_code=408, headers=headers)
+    resp = _page_error(request, "bad_request", 408)
+    resp.headers["Connection"] = "close"
+    return resp
+
+
+async def _internal(request: Request, exc: Exception):
+    """The last resort (ServerErrorMiddleware logs the traceback): one JSON line, no details."""
+    if _is_api(request):
+        return JSONResponse({"error": "internal error; the office has been told (see the server log)"},
+                            status_code=500)
+    return _page_error(request, "unavailable", 500)
+
+
 async def _invalid(request: Request, exc: RequestValidationError):
     first = exc.errors()[0] if exc.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ()))
@@ -119,13 +153,44 @@ def _fastapi() -> FastAPI:
                    description="Receives signed envcheck reports, re-judges them, answers eligibility. "
                                "See docs/server.md.",
                    exception_handlers={StoreUnavailable: _unavailable, StarletteHTTPException: _http_error,
-                                       RequestValidationError: _invalid},
+                                       RequestValidationError: _invalid, DataError: _bad_value, api.SlowBody: _slow_body,
+                                       Exception: _internal},
                    docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
 
 
 def openapi_document() -> dict:
     """The OpenAPI document the service serves (docs/openapi.json is a copy; a test keeps it current)."""
     return _fastapi().openapi()
+
+
+log = logging.getLogger("envcheck.server")
+
+
+async def _housekeeping(st: AppState) -> None:
+    """The retention purge on a schedule, and the stored-report count the storage bound uses.
+    Every process runs it; purging is idempotent, so several at once do no harm."""
+    from envcheck.server.db import utcnow
+    from envcheck.server.intake import purge
+    from envcheck.server.quota import stored_reports
+
+    every = st.settings.purge_every_minutes * 60
+    while True:
+        try:
+            if every:
+                await run_in_threadpool(purge, st.store, st.settings.retention_days, utcnow())
+            st.stored_reports = await run_in_threadpool(stored_reports, st.store)
+        except Exception as exc:  # the database is down: say so in one line and try again later
+            log.warning("housekeeping (purge) failed: %s", str(exc).splitlines()[0][:200] if str(exc) else exc)
+        await asyncio.sleep(every or 600)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    task = asyncio.create_task(_housekeeping(app.state.envcheck))
+    try:
+        yield
+    finally:
+        task.cancel()
 
 
 def create_app(settings: Settings, rules: Rules | None = None) -> FastAPI:
@@ -136,8 +201,12 @@ def create_app(settings: Settings, rules: Rules | None = None) -> FastAPI:
     block = os.urandom(64 * 1024)
     app.state.envcheck = AppState(settings=settings, store=store, rules=rules or load_rules(settings.rules_dir),
                                   key=key, key_id=key_id(key.public_key()), public_key=public_key_b64(key),
-                                  templates=web.templates(), blob=block * (api.SPEEDTEST_MAX // len(block)))
-    app.add_middleware(SecurityHeaders)
+                                  templates=web.templates(), blob=block * (api.SPEEDTEST_MAX // len(block)),
+                                  refused=Refused())
+    app.router.lifespan_context = _lifespan
+    inner = app.build_middleware_stack
+    # Outermost, around Starlette's ServerErrorMiddleware: a 500 carries the headers too.
+    app.build_middleware_stack = lambda: SecurityHeaders(inner())  # type: ignore[method-assign]
     return app
 
 

@@ -1,4 +1,4 @@
-"""`envcheck-server`: init, upgrade, add-user, add-token, run, purge, rules. Bad input: one line, exit 2."""
+"""`envcheck-server`: init, upgrade, add-user, add-token, enrol, confirm/reject-device, run, purge, rules. Bad input: one line, exit 2."""
 
 from __future__ import annotations
 
@@ -10,27 +10,6 @@ import sys
 
 from envcheck.errors import EnvcheckError
 from envcheck.server.security import ROLES
-
-
-try:
-    import uvicorn as _uvicorn
-except ImportError:  # the `server` extra is not installed: `run` says so when used
-    _uvicorn = None
-
-if _uvicorn is not None:
-    class TcpConfig(_uvicorn.Config):
-        """uvicorn.Config whose listening socket says IPPROTO_TCP.
-
-        uvicorn binds its workers' socket with proto 0, so asyncio never sets TCP_NODELAY on their
-        connections and each keep-alive response waits ~40 ms for a delayed ACK (measured: 180
-        instead of 1,300 requests/s). Module-level so that the spawned workers can unpickle it.
-        """
-
-        def bind_socket(self):
-            import socket
-
-            sock = super().bind_socket()
-            return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
 
 
 class CliError(EnvcheckError):
@@ -176,6 +155,53 @@ def cmd_revoke_token(args, out) -> int:
     return 0
 
 
+def _seeker(value: str) -> str:
+    from envcheck.errors import InvalidSeekerNumber
+    from envcheck.seeker import normalize_seeker_no
+
+    try:
+        return normalize_seeker_no(value)
+    except InvalidSeekerNumber as exc:
+        raise CliError(exc.diagnostics()) from None
+
+
+def cmd_enrol(args, out) -> int:
+    """Issue a one-time enrolment code for a job-seeker; print it to hand over (paper or マイページ)."""
+    from envcheck.server.db import utcnow
+    from envcheck.server.enrol import issue
+
+    number = _seeker(args.seeker_no)
+    with _store(_settings()).tx() as s:
+        code, until = issue(s, number, "envcheck-server", "admin", "-", utcnow(), days=args.days)
+    print(code, file=out)
+    print(f"envcheck-server: enrolment code for {number}, valid until {until:%Y-%m-%d %H:%M} UTC, once; "
+          f"the job-seeker enters it when sending the first report (envcheck check --upload --enrol CODE)",
+          file=sys.stderr)
+    return 0
+
+
+def _device_decision(args, out, confirm: bool) -> int:
+    from envcheck.server.devices import confirm_device_key, reject_device_key
+
+    number = _seeker(args.seeker_no)
+    if not re.fullmatch(r"[0-9a-f]{16}", args.key_id):
+        raise CliError("a device key id is 16 lowercase hex digits (shown on the seeker's page)")
+    with _store(_settings()).tx() as s:
+        (confirm_device_key if confirm else reject_device_key)(s, number, args.key_id, _name(args.actor),
+                                                               args.reason, role="admin")
+    print(f"envcheck-server: device key {args.key_id} of {number} {'confirmed' if confirm else 'rejected'}",
+          file=out)
+    return 0
+
+
+def cmd_confirm_device(args, out) -> int:
+    return _device_decision(args, out, True)
+
+
+def cmd_reject_device(args, out) -> int:
+    return _device_decision(args, out, False)
+
+
 def cmd_purge(args, out) -> int:
     from envcheck.server.db import utcnow
     from envcheck.server.intake import purge
@@ -192,20 +218,22 @@ def cmd_run(args, out) -> int:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from envcheck.server import serving
     from envcheck.server.app import create_app
 
     s = _settings()
     create_app(s)  # fail here, with one line, when the key or rules are missing
-    print(f"envcheck-server: serving http://{args.host}:{args.port}/ ({args.workers} worker(s)); "
-          "Ctrl+C stops", file=sys.stderr)
+    files = serving.raise_open_file_limit()
+    print(f"envcheck-server: serving http://{args.host}:{args.port}/ ({args.workers} worker(s), headers within "
+          f"{args.header_timeout} s, body within {s.body_timeout_seconds} s, idle {args.keep_alive} s, at most "
+          f"{args.limit_concurrency} connections per worker, {files} open files); Ctrl+C stops", file=sys.stderr)
+    opts = dict(host=args.host, port=args.port, workers=args.workers, log_level=args.log_level,
+                header_timeout=args.header_timeout, keep_alive=args.keep_alive,
+                limit_concurrency=args.limit_concurrency)
     if args.workers == 1:
-        uvicorn.run(create_app(s), host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                    proxy_headers=True)
+        uvicorn.Server(serving.config(create_app(s), **opts)).run()
         return 0
-
-    config = TcpConfig("envcheck.server.app:create_app_from_env", factory=True, host=args.host,
-                           port=args.port, workers=args.workers, log_level=args.log_level, access_log=False,
-                           proxy_headers=True)
+    config = serving.config("envcheck.server.app:create_app_from_env", **opts)
     sock = config.bind_socket()
     try:
         supervisor = Multiprocess(config, sockets=[sock])
@@ -264,8 +292,25 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--host", default="127.0.0.1")
     r.add_argument("--port", type=_port, default=8080)
     r.add_argument("--workers", type=_positive, default=1)
+    r.add_argument("--header-timeout", type=_positive, default=10,
+                   help="seconds a connection has to send its request headers (default 10)")
+    r.add_argument("--keep-alive", type=_positive, default=5, help="seconds an idle keep-alive connection stays (5)")
+    r.add_argument("--limit-concurrency", type=_positive, default=2048,
+                   help="connections per worker before answering 503 (default 2048)")
     r.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     r.set_defaults(func=cmd_run)
+    e = sub.add_parser("enrol", help="issue a one-time enrolment code for a job-seeker number (printed once)")
+    e.add_argument("seeker_no")
+    e.add_argument("--days", type=_positive, default=30, help="how long the code can be used (default 30)")
+    e.set_defaults(func=cmd_enrol)
+    for cmd, func, what in (("confirm-device", cmd_confirm_device, "count this device key's reports"),
+                            ("reject-device", cmd_reject_device, "stop counting this device key's reports")):
+        c = sub.add_parser(cmd, help=f"{what} for the job-seeker's eligibility (audited)")
+        c.add_argument("seeker_no")
+        c.add_argument("key_id")
+        c.add_argument("--actor", required=True, help="the counselor who decided")
+        c.add_argument("--reason", required=True, help="what was confirmed with the job-seeker, and how")
+        c.set_defaults(func=func)
     g = sub.add_parser("purge", help="delete reports older than the retention period")
     g.add_argument("--days", type=_positive, default=None)
     g.set_defaults(func=cmd_purge)

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        TypeDecorator, create_engine, event)
+from sqlalchemy import (BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        TypeDecorator, create_engine, event, false)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -77,6 +77,8 @@ class Report(Base):
     """The number the seeker is told to keep (migration 0004); counselors search by it."""
     assurance: Mapped[str] = mapped_column(String(16), default="desktop", server_default="desktop")
     """"desktop" (the checker program) or "browser" (the /check page: measured + self-declared)."""
+    replayed: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    """Made from a replayed snapshot (`check --replay`): never counts for eligibility."""
 
     __table_args__ = (
         Index("ix_reports_received", "received_at", "id"),
@@ -94,7 +96,9 @@ class DeviceKey(Base):
     key_id: Mapped[str] = mapped_column(String(16))
     public_key: Mapped[str] = mapped_column(String(64))
     pinned: Mapped[bool] = mapped_column(Boolean)
-    """True for the first key seen for this seeker."""
+    """The trust state: only reports signed by a pinned key count for eligibility. A key is pinned by
+    redeeming an enrolment code (enrol.py) or by a counselor's confirmation (devices.py)."""
+    pinned_via: Mapped[str | None] = mapped_column(String(80), nullable=True)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     first_report_id: Mapped[str] = mapped_column(String(36))
@@ -138,7 +142,37 @@ class LoginFailure(Base):
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_login_failures_ip_at", "ip", "at"),)
+    __table_args__ = (Index("ix_login_failures_ip_at", "ip", "at"), Index("ix_login_failures_name_at", "name", "at"))
+
+
+class Enrolment(Base):
+    """A one-time code the office gives a job-seeker; the first report carrying it pins its key."""
+
+    __tablename__ = "enrolments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seeker_no: Mapped[str] = mapped_column(String(14))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+    __table_args__ = (Index("ix_enrolments_seeker", "seeker_no"),)
+
+
+class RateCounter(Base):
+    """Requests and bytes per bucket ("ip:…", "seeker:…") per fixed window: shared by every process."""
+
+    __tablename__ = "rate_counters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bucket: Mapped[str] = mapped_column(String(120))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    hits: Mapped[int] = mapped_column(Integer)
+    bytes: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ux_rate_counters_bucket_window", "bucket", "window_start", unique=True),
+                      Index("ix_rate_counters_window", "window_start"))
 
 
 class AuditEntry(Base):

@@ -100,6 +100,8 @@ def judge(latest, st: Standing, now: datetime, valid_days: int, accept_browser: 
         ok, code = False, "revoked"
     elif latest.key_id in st.rejected_keys:
         ok, code = False, "device_rejected"
+    elif getattr(latest, "replayed", False):
+        ok, code = False, "replayed"
     elif latest.verdict != "pass":
         ok, code = False, "incomplete" if latest.verdict == "incomplete" else "failed"
     elif getattr(latest, "assurance", "desktop") == "browser" and not accept_browser:

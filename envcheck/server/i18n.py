@@ -77,6 +77,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "action": ("操作", "Action"),
     "target": ("対象", "Target"),
     "not_found": ("見つかりません。", "Not found."),
+    "bad_request": ("入力された値を扱えません。", "The request has a value that cannot be used."),
     "forbidden": ("この操作の権限がありません。", "You are not allowed to do this."),
     "unavailable": ("データベースが一時的に使えません。しばらくしてからもう一度お試しください。",
                     "The database is temporarily unavailable. Try again shortly."),
@@ -122,6 +123,12 @@ WORDS: dict[str, tuple[str, str]] = {
                     "A counselor revoked eligibility; a new report will be judged again."),
     "why_device_rejected": ("最新の報告書は、相談員が本人の端末と認めなかった端末から送信されています。",
                             "The latest report comes from a device a counselor did not accept as the seeker's."),
+    "why_not_enrolled": ("報告書は届いていますが、登録されていない端末からです。窓口の登録コードで送信してもらうか、"
+                         "相談員が端末を確認してください。",
+                         "Reports were received, but from a device that is not enrolled: the seeker sends with the "
+                         "office's enrolment code, or a counselor confirms the device."),
+    "why_replayed": ("最新の報告書は、端末そのものではなく記録の再生から作られています。",
+                     "The latest report was made from a replayed snapshot, not on the device itself."),
     "why_browser_not_accepted": ("最新の報告書はブラウザ確認＋自己申告のもので、この窓口では予約の条件にしていません。"
                                  "パソコン用アプリでの確認をお願いしてください。",
                                  "The latest report is a browser check (measured and self-declared), which this office "

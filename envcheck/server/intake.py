@@ -12,18 +12,20 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 
+from envcheck.canonical import CanonicalError, StrictJSONError, canonical, loads_strict
 from envcheck.checks import rejudge
 from envcheck.errors import EnvcheckError
 from envcheck.reportschema import InvalidReport, validate_report
 from envcheck.ruleset import Rules
 from envcheck.server import decisions
-from envcheck.server.db import (AuditEntry, DeviceKey, LoginFailure, Report, Store, StoreUnavailable, UploadAttempt,
-                               WebSession)
+from envcheck.server.db import (AuditEntry, DeviceKey, Enrolment, LoginFailure, RateCounter, Report, Store,
+                                StoreUnavailable, UploadAttempt, WebSession)
+from envcheck.server.enrol import redeem
+from envcheck.server.quota import charge_in, seeker_limit, trim_seeker
 from envcheck.server.security import sign_receipt
 from envcheck.signing import Verified, key_id, verify_report
 
@@ -51,6 +53,8 @@ class Checked:
     created_at: datetime
     verdict: str
     statuses: dict[str, str]
+    replayed: bool = False
+    """Made from a replayed snapshot: stored, shown, never a pass for eligibility."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class Outcome:
     status: int
     """201 stored now, 200 the same report was stored before."""
     receipt: dict
+    stored: int = 0
+    """Change in the number of stored reports (1 new, minus those trimmed for the seeker's bound)."""
 
 
 def stamp(when: datetime) -> str:
@@ -76,7 +82,9 @@ def _refusal_code(doc) -> str:
 def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, skew: timedelta) -> Checked:
     """Everything but storing; raises Rejected (400 unreadable, 422 invalid, stale or bad signature)."""
     try:
-        doc = json.loads(body.decode("utf-8"))
+        doc = loads_strict(body.decode("utf-8"))
+    except StrictJSONError as exc:
+        raise Rejected(400, f"the JSON is refused: {exc}") from None
     except UnicodeDecodeError:
         raise Rejected(400, "the body is not UTF-8 text", "not_utf8") from None
     except RecursionError:
@@ -94,24 +102,43 @@ def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, s
         raise Rejected(422, f"stale report: created_at {doc['created_at']} is older than "
                             f"{int(max_age.total_seconds() // 3600)} hours; run the check again", "stale")
     verdict, statuses = rejudge(doc, rules)
-    sha = hashlib.sha256(rfc8785.dumps(doc)).hexdigest()
-    return Checked(doc, verified, sha, body, created, verdict, statuses)
+    replayed = doc.get("replayed") is True
+    if replayed and verdict == "pass":
+        verdict = "incomplete"  # another machine's snapshot proves nothing about this one
+    try:
+        sha = hashlib.sha256(canonical(doc, verified.plain)).hexdigest()
+    except CanonicalError as exc:  # validate_report refuses all of these first; fail closed anyway
+        raise Rejected(422, f"report: no canonical form ({exc})") from None
+    return Checked(doc, verified, sha, body, created, verdict, statuses, replayed)
 
 
 def _device_key(s, seeker_no: str | None, doc: dict, report_id: str, now: datetime) -> bool:
-    """Record the device key; True when this seeker had another (pinned) key before."""
+    """Record the device key; redeem the report's enrolment code. True when the key is not pinned
+    (its reports are stored and shown but do not count for eligibility until a counselor confirms).
+    Raises Rejected (422) for an enrolment code that cannot be used: nothing is stored."""
+    code = doc.get("enrolment_code")
     if seeker_no is None:
+        if code is not None:
+            raise Rejected(422, "enrolment_code: an enrolment code needs the job-seeker number")
         return False
     kid = doc["signature"]["key_id"]
-    keys = s.scalars(select(DeviceKey).where(DeviceKey.seeker_no == seeker_no)).all()
-    for k in keys:
-        if k.key_id == kid:
-            if now > k.last_seen:
-                k.last_seen = now
-            return not k.pinned
-    s.add(DeviceKey(seeker_no=seeker_no, key_id=kid, public_key=doc["signature"]["public_key"],
-                    pinned=not keys, first_seen=now, last_seen=now, first_report_id=report_id))
-    return bool(keys)
+    key = s.scalar(select(DeviceKey).where(DeviceKey.seeker_no == seeker_no, DeviceKey.key_id == kid))
+    if key is None:
+        key = DeviceKey(seeker_no=seeker_no, key_id=kid, public_key=doc["signature"]["public_key"], pinned=False,
+                        first_seen=now, last_seen=now, first_report_id=report_id)
+        s.add(key)
+        s.flush()  # a concurrent insert of the same key fails here: the caller retries
+    elif now > key.last_seen:
+        key.last_seen = now
+    if code is not None:
+        problem = redeem(s, seeker_no, code, kid, now)
+        if problem is not None:
+            raise Rejected(422, f"enrolment_code: {problem}")
+        if not key.pinned:
+            key.pinned, key.pinned_via = True, "enrolment"
+            s.add(AuditEntry(at=now, actor="-", role="-", action="enrol_redeem", target=seeker_no, ip="-",
+                             detail=json.dumps({"key_id": kid, "report_id": report_id})))
+    return not key.pinned
 
 
 def receipt_no(report_id: str, received: datetime) -> str:
@@ -120,18 +147,24 @@ def receipt_no(report_id: str, received: datetime) -> str:
     return f"{digest[:4]}-{digest[4:8]}-{digest[8:]}"
 
 
-def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey, now: datetime) -> Outcome:
-    """Idempotent by report_id: same canonical content -> 200 and the first receipt; other content -> 409."""
+def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey, now: datetime,
+                 per_seeker: int | None = None, keep: int | None = None, limits: tuple = ()) -> Outcome:
+    """Idempotent by report_id: same canonical content -> 200 and the first receipt; other content -> 409.
+    `limits` (quota.Limit, e.g. per address) and `per_seeker` (reports per job-seeker per hour) are
+    counted in the same transaction (quota.OverQuota beyond); `keep`: reports kept per seeker."""
     rid = c.verified.report_id
     for attempt in range(3):
         try:
             with store.tx() as s:
+                charge_in(s, list(limits), len(c.body), now)  # a re-sent report counts too
                 old = s.execute(select(Report.sha256, Report.receipt).where(Report.report_id == rid)).first()
                 if old is not None:
                     if old.sha256 == c.sha256:
                         return Outcome(200, json.loads(old.receipt))
                     raise Rejected(409, f"report {rid} was already received with other content", "conflict")
                 new_key = _device_key(s, c.verified.seeker_no, c.doc, rid, now)
+                if per_seeker is not None and c.verified.seeker_no is not None:
+                    charge_in(s, [seeker_limit(c.verified.seeker_no, not new_key, per_seeker)], 0, now)
                 receipt = sign_receipt({"format": RECEIPT_FORMAT, "receipt_no": receipt_no(rid, now),
                                         "report_id": rid, "received_at": stamp(now),
                                         "verdict": c.verdict, "sha256": c.sha256,
@@ -146,8 +179,12 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
                     statuses=json.dumps(c.statuses, sort_keys=True),
                     mismatch=claimed != c.statuses or c.doc["verdict"] != c.verdict,
                     new_device_key=new_key, sha256=c.sha256, body=c.body, receipt=json.dumps(receipt),
-                    receipt_no=receipt["receipt_no"]))
-            return Outcome(201, receipt)
+                    receipt_no=receipt["receipt_no"], replayed=c.replayed))
+                trimmed = 0
+                if keep is not None:
+                    s.flush()
+                    trimmed = trim_seeker(s, c.verified.seeker_no, keep)
+            return Outcome(201, receipt, 1 - trimmed)
         except IntegrityError:
             continue  # another process stored the same report or device key first: look again
     raise StoreUnavailable("the report could not be stored (conflicting concurrent uploads); try again")
@@ -177,21 +214,36 @@ _REASONS = {
     "expired": "the latest report expired at {until}; the job-seeker must check again",
     "revoked": "a counselor revoked eligibility; the job-seeker must check again",
     "device_rejected": "the latest report comes from a device key a counselor rejected",
+    "not_enrolled": "reports were received, but from a device that is not enrolled: use the office's "
+                    "enrolment code, or a counselor confirms the device",
+    "replayed": "the latest report was made from a replayed snapshot, not on the device itself",
     "browser_not_accepted": "the latest report is a browser check (measured and self-declared), "
                             "which this office does not accept for booking",
 }
 
 
-def eligibility(s, seeker_no: str, rules: Rules, now: datetime) -> Eligibility:
-    """A counselor's decision first (decisions.judge), else eligible when the latest report (by created_at)
-    passes as re-judged by the service and is younger than the rules' report_valid_days (a browser
-    check only where the office accepts those, rules/mobile.toml)."""
-    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at, Report.key_id,
-                           Report.assurance)
+def judged(s, seeker_no: str, rules: Rules, now: datetime, standing: decisions.Standing | None = None):
+    """(decisions.Judged, the report it rests on or None): the one answer the booking API and the staff
+    pages give. Only reports signed by a pinned device key count (enrolment code or a counselor)."""
+    row = s.execute(select(Report.report_id, Report.verdict, Report.created_at, Report.key_id, Report.assurance,
+                           Report.replayed)
+                    .join(DeviceKey, and_(DeviceKey.seeker_no == Report.seeker_no, DeviceKey.key_id == Report.key_id,
+                                          DeviceKey.pinned.is_(True)))
                     .where(Report.seeker_no == seeker_no)
                     .order_by(Report.created_at.desc(), Report.id.desc()).limit(1)).first()
-    j = decisions.judge(row, decisions.standing(s, seeker_no), now, rules.report_valid_days,
-                        decisions.accepts_browser(rules))
+    st = standing if standing is not None else decisions.standing(s, seeker_no)
+    j = decisions.judge(row, st, now, rules.report_valid_days, decisions.accepts_browser(rules))
+    if j.code == "no_report" and s.scalar(select(Report.report_id).where(Report.seeker_no == seeker_no).limit(1)):
+        j = decisions.Judged(False, "not_enrolled", None, None)
+    return j, row
+
+
+def eligibility(s, seeker_no: str, rules: Rules, now: datetime) -> Eligibility:
+    """A counselor's decision first (decisions.judge), else eligible when the latest report (by created_at)
+    signed by one of the seeker's pinned device keys passes as re-judged by the service, was not made from
+    a replayed snapshot, and is younger than the rules' report_valid_days (a browser check only where the
+    office accepts those, rules/mobile.toml). Reports signed by other keys never change the answer."""
+    j, row = judged(s, seeker_no, rules, now)
     until = stamp(j.until) if j.until else None
     reason = _REASONS[j.code].format(days=rules.report_valid_days, until=until)
     if j.code == "passed" and row is not None and row.assurance == "browser":
@@ -210,6 +262,9 @@ def purge(store: Store, retention_days: int, now: datetime) -> dict[str, int]:
             "upload_attempts": s.execute(delete(UploadAttempt).where(UploadAttempt.at < cutoff)).rowcount,
             "login_failures": s.execute(delete(LoginFailure)
                                         .where(LoginFailure.at < now - timedelta(days=1))).rowcount,
+            "enrolments": s.execute(delete(Enrolment).where(Enrolment.expires_at < cutoff)).rowcount,
+            "rate_counters": s.execute(delete(RateCounter)
+                                       .where(RateCounter.window_start < now - timedelta(days=2))).rowcount,
         }
         s.add(AuditEntry(at=now, actor="envcheck-server", role="admin", action="purge", target="-", ip="-",
                          detail=json.dumps(counts)))

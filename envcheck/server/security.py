@@ -8,10 +8,10 @@ import hmac
 import os
 import secrets
 
-import rfc8785
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from envcheck.canonical import canonical
 from envcheck.errors import EnvcheckError
 from envcheck.signing import key_id
 
@@ -93,6 +93,6 @@ def public_key_b64(key: Ed25519PrivateKey) -> str:
 
 def sign_receipt(body: dict, key: Ed25519PrivateKey) -> dict:
     """Add {"signature": {"alg", "key_id", "value"}} over the RFC 8785 canonical JSON of `body`."""
-    value = key.sign(rfc8785.dumps(body))
+    value = key.sign(canonical(body))
     return {**body, "signature": {"alg": "Ed25519", "key_id": key_id(key.public_key()),
                                   "value": base64.b64encode(value).decode("ascii")}}

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from envcheck.errors import InvalidSeekerNumber
 from envcheck.ruleset import CHECK_IDS
 from envcheck.seeker import normalize_seeker_no
-from envcheck.server import attempts, decisions
+from envcheck.server import attempts, decisions, intake
 from envcheck.server.db import Decision, DeviceKey, Report, utcnow
 from envcheck.server.i18n import JST, UPLOAD_REASONS, in_words
 from envcheck.server.webauth import audit, client_ip, read_form, to_login, viewer_in
@@ -86,9 +86,9 @@ def latest_reports(s, cond: list, before: tuple[datetime, int] | None, limit: in
     return s.execute(q).all()
 
 
-def seeker_row(number: str, r, st: decisions.Standing, rules, lang: str, now: datetime) -> dict:
-    """One row of the list; `r` is the seeker's latest report or None (a decision but no report yet)."""
-    j = decisions.judge(r, st, now, rules.report_valid_days, decisions.accepts_browser(rules))
+def seeker_row(number: str, r, j: decisions.Judged, rules, lang: str) -> dict:
+    """One row of the list; `r` is the seeker's latest report or None (a decision but no report yet);
+    `j` the answer the booking API gives (intake.judged), which may rest on an older, enrolled report."""
     row = {"seeker_no": number, "eligible": j.eligible, "code": j.code, "until": j.until, "fix_items": [],
            "assurance": None, "new_device": False, "mismatch": None, "received_at": None, "receipt_no": None,
            "report_id": None}
@@ -173,7 +173,8 @@ def list_seekers(request: Request):
         standing = decisions.standings(s, [n for n, _ in pairs])
         audit(s, viewer, request, "list_seekers", "-",
               json.dumps({k: p.get(k) for k in ("verdict", "flag", "q", "before") if p.get(k)}))
-    rows = [seeker_row(n, r, standing[n], st.rules, lang, now) for n, r in pairs]
+        answers = {n: intake.judged(s, n, st.rules, now, standing[n])[0] for n, _ in pairs}
+    rows = [seeker_row(n, r, answers[n], st.rules, lang) for n, r in pairs]
     keep = [(k, p.get(k)) for k in ("verdict", "flag", "lang") if p.get(k)]
     next_url = None
     if len(raw) > PAGE:
@@ -189,11 +190,13 @@ def _seeker_context(s, number: str, rules, lang: str, now: datetime, support: bo
                         .order_by(Report.created_at.desc(), Report.id.desc()).limit(200)).all()
     keys = s.scalars(select(DeviceKey).where(DeviceKey.seeker_no == number).order_by(DeviceKey.first_seen)).all()
     st = decisions.standing(s, number)
-    latest = reports[0] if reports else None
-    j = decisions.judge(latest, st, now, rules.report_valid_days, decisions.accepts_browser(rules))
+    j, basis = intake.judged(s, number, rules, now, st)
+    # what to fix: from the report the answer rests on, else the newest one received
+    latest = next((r for r in reports if basis is not None and r.report_id == basis.report_id),
+                  reports[0] if reports else None)
     fix = []
     if latest is not None and j.code in ("failed", "incomplete", "expired", "device_rejected", "revoked",
-                                              "browser_not_accepted"):
+                                              "browser_not_accepted", "not_enrolled", "replayed"):
         doc = json.loads(latest.body)
         given = {c.get("id"): c for c in doc.get("checks", []) if isinstance(c, dict)}
         for item in problem_items(latest.statuses, rules, lang):

@@ -17,6 +17,13 @@ Nothing is read at import time: `Settings.from_env(environ)` is called by the co
 | ENVCHECK_MAX_REPORT_AGE_HOURS    | 168  (older reports are refused as stale)            |
 | ENVCHECK_MAX_REPORT_BYTES        | 262144 (256 KiB)                                     |
 | ENVCHECK_DB_TIMEOUT_SECONDS      | 5    (wait for a locked or slow database, then 503)  |
+| ENVCHECK_BODY_TIMEOUT_SECONDS    | 30   (a request body must arrive within this, or 408) |
+| ENVCHECK_RATE_PER_ADDRESS        | 120  (reports+enrolment uses per address per hour)   |
+| ENVCHECK_RATE_PER_SEEKER         | 24   (reports per job-seeker number per hour)        |
+| ENVCHECK_BYTES_PER_ADDRESS       | 16777216 (report bytes per address per hour, 16 MiB) |
+| ENVCHECK_MAX_REPORTS_PER_SEEKER  | 500  (older ones are dropped when more arrive)       |
+| ENVCHECK_MAX_STORED_REPORTS      | 1000000 (the store refuses new reports beyond, 507)  |
+| ENVCHECK_PURGE_EVERY_MINUTES     | 60   (the retention purge runs in the service; 0 off)|
 """
 
 from __future__ import annotations
@@ -126,6 +133,13 @@ class Settings:
     max_report_age_hours: int = 168
     max_report_bytes: int = 256 * 1024
     db_timeout_seconds: int = 5
+    body_timeout_seconds: int = 30
+    rate_per_address: int = 120
+    rate_per_seeker: int = 24
+    bytes_per_address: int = 16 * 1024 * 1024
+    max_reports_per_seeker: int = 500
+    max_stored_reports: int = 1_000_000
+    purge_every_minutes: int = 60
 
     def __repr__(self) -> str:
         return (f"Settings(home={self.home!r}, database_url={mask_url(self.database_url)!r}, "
@@ -133,7 +147,11 @@ class Settings:
                 f"rules_dir={self.rules_dir!r}, rules_repo={self.rules_repo!r}, rules_keys={self.rules_keys!r}, "
                 f"retention_days={self.retention_days}, "
                 f"clock_skew_seconds={self.clock_skew_seconds}, max_report_age_hours={self.max_report_age_hours}, "
-                f"max_report_bytes={self.max_report_bytes}, db_timeout_seconds={self.db_timeout_seconds})")
+                f"max_report_bytes={self.max_report_bytes}, db_timeout_seconds={self.db_timeout_seconds}, "
+                f"body_timeout_seconds={self.body_timeout_seconds}, rate_per_address={self.rate_per_address}, "
+                f"rate_per_seeker={self.rate_per_seeker}, bytes_per_address={self.bytes_per_address}, "
+                f"max_reports_per_seeker={self.max_reports_per_seeker}, "
+                f"max_stored_reports={self.max_stored_reports}, purge_every_minutes={self.purge_every_minutes})")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -155,4 +173,11 @@ class Settings:
             max_report_age_hours=_int(env, "ENVCHECK_MAX_REPORT_AGE_HOURS", 168, 1, 24 * 365),
             max_report_bytes=_int(env, "ENVCHECK_MAX_REPORT_BYTES", 256 * 1024, 1024, 16 * 1024 * 1024),
             db_timeout_seconds=_int(env, "ENVCHECK_DB_TIMEOUT_SECONDS", 5, 1, 120),
+            body_timeout_seconds=_int(env, "ENVCHECK_BODY_TIMEOUT_SECONDS", 30, 1, 600),
+            rate_per_address=_int(env, "ENVCHECK_RATE_PER_ADDRESS", 120, 1, 10 ** 7),
+            rate_per_seeker=_int(env, "ENVCHECK_RATE_PER_SEEKER", 24, 1, 10 ** 7),
+            bytes_per_address=_int(env, "ENVCHECK_BYTES_PER_ADDRESS", 16 * 1024 * 1024, 1024, 2 ** 40),
+            max_reports_per_seeker=_int(env, "ENVCHECK_MAX_REPORTS_PER_SEEKER", 500, 1, 10 ** 6),
+            max_stored_reports=_int(env, "ENVCHECK_MAX_STORED_REPORTS", 1_000_000, 1, 10 ** 10),
+            purge_every_minutes=_int(env, "ENVCHECK_PURGE_EVERY_MINUTES", 60, 0, 10080),
         )

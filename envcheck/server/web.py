@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, datetime, timedelta
+import re
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -29,6 +30,7 @@ from envcheck.server.webauth import Viewer, audit, to_login, viewer_in
 from envcheck.signing import verify_report
 
 PAGE = 50
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MAX_DEPTH = 5
 MAX_TEXT = 300
 MAX_ITEMS = 60
@@ -86,8 +88,8 @@ def render(request: Request, name: str, ctx: dict, viewer: Viewer | None, status
     page = request.app.state.envcheck.templates.get_template(name).render(
         **ctx, t=translator(lang), lang=lang, other_lang=other, user=viewer, csrf=viewer.csrf if viewer else "",
         ld=lambda when: long_date(when, lang), action_name=lambda code: in_words(ACTIONS, lang, code),
-        lang_url=f"{request.url.path}?{urlencode(params)}")
-    resp = HTMLResponse(page, status_code=status)
+        lang_url=f"/{request.url.path.lstrip('/')}?{urlencode(params)}")  # never //other-host
+    resp = HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})
     if request.query_params.get("lang") in LANGS:
         resp.set_cookie("lang", lang, httponly=True, samesite="lax", path="/", max_age=365 * 86400,
                         secure=request.url.scheme == "https")
@@ -98,8 +100,11 @@ def _day(text: str | None, problems: list, t) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        day = date.fromisoformat(text[:10])
+        (_jst_start(day) + timedelta(days=1)).astimezone(timezone.utc)  # 9999-12-31 has no next day,
+        _jst_start(day).astimezone(timezone.utc)  # and 0001-01-01 00:00 JST is before year 1 in UTC
+        return day
+    except (ValueError, OverflowError):
         problems.append(t("bad_date"))
         return None
 
@@ -132,8 +137,9 @@ def list_reports(request: Request):
     try:
         b_at, b_id = before.split("_", 1) if before else ("", "0")
         if before:
-            at = datetime.fromisoformat(b_at)
-            at = at if at.tzinfo else at.replace(tzinfo=JST)  # a naive time would be a 500 in the store
+            at = datetime.fromisoformat(b_at[:40])
+            if at.tzinfo is None or not 0 < int(b_id) < 2 ** 31:
+                raise ValueError("not a cursor this page made")
             cond.append(or_(Report.received_at < at, and_(Report.received_at == at, Report.id < int(b_id))))
     except ValueError:
         before = ""
@@ -188,7 +194,7 @@ def show_report(report_id: str, request: Request):
         viewer = viewer_in(s, request)
         if viewer is None:
             return to_login(request)
-        r = s.scalar(select(Report).where(Report.report_id == report_id[:36]))
+        r = s.scalar(select(Report).where(Report.report_id == report_id)) if _UUID.match(report_id) else None
         audit(s, viewer, request, "view_report" if r else "view_report_missing", report_id[:36])
         keys = s.scalars(select(DeviceKey).where(DeviceKey.seeker_no == r.seeker_no)
                          .order_by(DeviceKey.first_seen)).all() if r is not None and r.seeker_no else []
@@ -225,7 +231,7 @@ def show_audit(request: Request):
         else:
             forbidden = False
             q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(PAGE * 2 + 1)
-            if before.isdigit():
+            if before.isdigit() and len(before) < 10:
                 q = q.where(AuditEntry.id < int(before))
             rows = s.scalars(q).all()
     if forbidden:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from starlette.concurrency import run_in_threadpool
 
 from envcheck.server.db import AuditEntry, LoginFailure, User, WebSession, utcnow
@@ -20,7 +20,11 @@ NONCE_COOKIE = "envcheck_login_nonce"
 SESSION_HOURS = 12
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_USER_IP = 5
-MAX_FAILURES_IP = 20
+MAX_FAILURES_USER = 20
+"""Per name from anywhere: a distributed guesser still meets a wall, and one office's NAT address
+is never locked out as a whole by strangers trying made-up names (only those names are)."""
+MAX_FAILURES_IP = 200
+"""Per address, for spraying many names: high, so that a shared NAT address keeps working."""
 _FORM_MAX = 16 * 1024
 
 
@@ -32,13 +36,19 @@ class Viewer:
     csrf: str
 
 
+def same_secret(given: str, want: str) -> bool:
+    """Constant-time comparison that never raises (compare_digest refuses non-ASCII str: a 500)."""
+    return secrets.compare_digest(given.encode("utf-8", "replace"), want.encode("utf-8", "replace"))
+
+
 def client_ip(request: Request) -> str:
     return (request.client.host if request.client else "-")[:64]
 
 
 def audit(s, viewer: Viewer | None, request: Request, action: str, target: str, detail: str = "") -> None:
     s.add(AuditEntry(at=utcnow(), actor=(viewer.name if viewer else "-")[:80], role=viewer.role if viewer else "-",
-                     action=action, target=target[:80], ip=client_ip(request), detail=detail[:2000]))
+                     action=action, target=target.replace("\x00", "\ufffd")[:80], ip=client_ip(request),
+                     detail=detail.replace("\x00", "\ufffd")[:2000]))
 
 
 def viewer_in(s, request: Request) -> Viewer | None:
@@ -66,11 +76,11 @@ def safe_next(value: str | None) -> str:
 
 
 async def read_form(request: Request) -> dict[str, str] | None:
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _FORM_MAX:
-            return None
+    from envcheck.server.api import _read_bounded
+
+    body = await _read_bounded(request, _FORM_MAX)
+    if body is None:
+        return None
     try:
         fields = parse_qs(body.decode("utf-8"), max_num_fields=20, keep_blank_values=True)
     except (UnicodeDecodeError, ValueError):
@@ -97,27 +107,41 @@ async def get_login(request: Request):
     return login_page(request, next_url=safe_next(request.query_params.get("next")))
 
 
+def _lock_name(s, name: str) -> None:
+    """Serialise the attempts for one name, so that the failures counted are exactly those made.
+    SQLite: every transaction begins IMMEDIATE (db.make_engine), which already serialises them."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": "login:" + name})
+
+
 def _attempt(request: Request, name: str, password: str):
-    """(status, message, session token) of one login attempt, in one transaction."""
+    """(status, message, session token) of one login attempt.
+
+    The failure is recorded before the password is checked (and removed on success): 30
+    simultaneous wrong passwords for one name get exactly MAX_FAILURES_USER_IP checks."""
     st = request.app.state.envcheck
     ip = client_ip(request)
     now = utcnow()
     with st.store.tx() as s:
+        _lock_name(s, name)
         since = now - THROTTLE_WINDOW
+        recent = LoginFailure.at > since
         pair = s.scalar(select(func.count()).select_from(LoginFailure)
-                        .where(LoginFailure.name == name, LoginFailure.ip == ip, LoginFailure.at > since))
-        from_ip = s.scalar(select(func.count()).select_from(LoginFailure)
-                           .where(LoginFailure.ip == ip, LoginFailure.at > since))
-        if pair >= MAX_FAILURES_USER_IP or from_ip >= MAX_FAILURES_IP:
+                        .where(LoginFailure.name == name, LoginFailure.ip == ip, recent))
+        per_name = s.scalar(select(func.count()).select_from(LoginFailure).where(LoginFailure.name == name, recent))
+        from_ip = s.scalar(select(func.count()).select_from(LoginFailure).where(LoginFailure.ip == ip, recent))
+        if pair >= MAX_FAILURES_USER_IP or per_name >= MAX_FAILURES_USER or from_ip >= MAX_FAILURES_IP:
             s.add(AuditEntry(at=now, actor=name, role="-", action="login_throttled", target=name, ip=ip, detail=""))
             return 429, "throttled", None
-    with st.store.tx() as s:
+        pending = LoginFailure(name=name, ip=ip, at=now)
+        s.add(pending)
+        s.flush()
+        pending_id = pending.id
         user_row = s.execute(select(User.id, User.name, User.role, User.password_hash)
                              .where(User.name == name, User.disabled.is_(False))).first()
     ok = check_password(password, user_row.password_hash if user_row else None)  # same cost for unknown users
     with st.store.tx() as s:
         if not ok or user_row is None:
-            s.add(LoginFailure(name=name, ip=ip, at=now))
             s.add(AuditEntry(at=now, actor=name, role="-", action="login_failed", target=name, ip=ip, detail=""))
             return 401, "login_failed", None
         token = new_token()
@@ -125,6 +149,7 @@ def _attempt(request: Request, name: str, password: str):
         s.add(WebSession(token_hash=token_hash(token), user_id=user_row.id, csrf=secrets.token_hex(32),
                          created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS)))
         s.execute(delete(LoginFailure).where(LoginFailure.name == name, LoginFailure.ip == ip))
+        s.execute(delete(LoginFailure).where(LoginFailure.id == pending_id))
         s.add(AuditEntry(at=now, actor=user_row.name, role=user_row.role, action="login", target=user_row.name,
                          ip=ip, detail=""))
         return 303, None, token
@@ -137,11 +162,13 @@ async def post_login(request: Request):
         return login_page(request, "csrf", 400)
     nonce = request.cookies.get(NONCE_COOKIE, "")
     want = login_csrf(st.settings.session_secret.reveal(), nonce)
-    if not nonce or not secrets.compare_digest(form.get("csrf", ""), want):
+    if not nonce or not same_secret(form.get("csrf", ""), want):
         return login_page(request, "csrf", 403)
     name = form.get("username", "").strip()[:64]
     password = form.get("password", "")[:1024]
     next_url = safe_next(form.get("next"))
+    if "\x00" in name or "\x00" in next_url or not name.isprintable():
+        return login_page(request, "login_failed", 400, "/reports")  # no name has such characters
     status, message, token = await run_in_threadpool(_attempt, request, name, password)
     if token is None:
         return login_page(request, message, status, next_url)
@@ -152,13 +179,14 @@ async def post_login(request: Request):
     return resp
 
 
-def _logout(request: Request, csrf: str) -> bool:
+def _logout(request: Request, csrf: str) -> bool | None:
+    """True logged out, None nobody was logged in (nothing to do), False refused (CSRF)."""
     st = request.app.state.envcheck
     with st.store.tx() as s:
         viewer = viewer_in(s, request)
         if viewer is None:
-            return True
-        if not secrets.compare_digest(csrf, viewer.csrf):
+            return None
+        if not same_secret(csrf, viewer.csrf):
             return False
         s.execute(delete(WebSession).where(WebSession.token_hash == token_hash(request.cookies[SESSION_COOKIE])))
         audit(s, viewer, request, "logout", viewer.name)
@@ -168,9 +196,13 @@ def _logout(request: Request, csrf: str) -> bool:
 async def post_logout(request: Request) -> Response:
     from envcheck.server.web import render
 
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return render(request, "error.html", {"message": "csrf"}, viewer=None, status=403)
     form = await read_form(request) or {}
-    if not await run_in_threadpool(_logout, request, form.get("csrf", "")):
+    done = await run_in_threadpool(_logout, request, form.get("csrf", ""))
+    if done is False:
         return render(request, "error.html", {"message": "csrf"}, viewer=None, status=403)
     resp = RedirectResponse("/login", status_code=303)
-    resp.delete_cookie(SESSION_COOKIE, path="/")
+    if done:  # a cross-site POST (no cookie sent, SameSite=Lax) must not clear the cookie either
+        resp.delete_cookie(SESSION_COOKIE, path="/")
     return resp

@@ -1,0 +1,112 @@
+"""How `envcheck-server run` serves: uvicorn with deadlines for every phase of a connection.
+
+uvicorn alone times out only the pause *between* two requests (timeout_keep_alive), and any byte
+received cancels even that: a client that connects and says nothing, or trickles its request
+line and headers a byte at a time, holds a connection (and a file descriptor) for ever. Here:
+
+- header deadline: a connection must complete its request headers within `header_timeout`
+  seconds of connecting (or of the previous response), else it is closed;
+- idle keep-alive: uvicorn's timeout_keep_alive;
+- body deadline: the app reads a request body within settings.body_timeout_seconds, else 408
+  (api._read_bounded, webauth.read_form);
+- concurrency: at most `limit_concurrency` connections per worker (503 beyond), headers at most
+  16 KiB (h11_max_incomplete_event_size), and the open-file limit raised to its hard maximum.
+
+In production put nginx in front (docs/server.md, deploy/nginx.conf); these hold without it too.
+"""
+
+from __future__ import annotations
+
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+HEADER_TIMEOUT = 10
+KEEP_ALIVE = 5
+LIMIT_CONCURRENCY = 2048
+MAX_HEADER_BYTES = 16 * 1024
+
+
+class DeadlineH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for receiving each request's headers."""
+
+    def __init__(self, config, *args, **kwargs):
+        super().__init__(config, *args, **kwargs)
+        self._header_timeout = float(getattr(config, "header_timeout", HEADER_TIMEOUT))
+        self._deadline = None
+        self._seen = None
+
+    def _arm(self, after: float) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(after, self._cut)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _cut(self) -> None:
+        self._deadline = None
+        in_request = self.cycle is not None and not self.cycle.response_complete
+        if not in_request and not self.transport.is_closing():
+            self.transport.close()  # said nothing, or too slowly, within the deadline
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm(self._header_timeout)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.cycle is not None and self.cycle is not self._seen:
+            self._seen = self.cycle  # a request's headers are complete: the body deadline is the app's
+            self._disarm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and (self.cycle is None or self.cycle is self._seen):
+            self._arm(self.timeout_keep_alive + self._header_timeout)
+
+    def connection_lost(self, exc) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+class TcpConfig(uvicorn.Config):
+    """uvicorn.Config whose listening socket says IPPROTO_TCP.
+
+    uvicorn binds its workers' socket with proto 0, so asyncio never sets TCP_NODELAY on their
+    connections and each keep-alive response waits ~40 ms for a delayed ACK (measured: 180
+    instead of 1,300 requests/s). Module-level so that the spawned workers can unpickle it.
+    """
+
+    header_timeout: float = HEADER_TIMEOUT
+
+    def bind_socket(self):
+        import socket
+
+        sock = super().bind_socket()
+        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+
+
+def raise_open_file_limit() -> int:
+    """Soft RLIMIT_NOFILE up to the hard limit (often 1,024 -> 524,288); returns the new soft limit."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = 1 << 20 if hard == resource.RLIM_INFINITY else hard
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            return target
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+def config(app, *, host: str, port: int, workers: int, log_level: str, header_timeout: float,
+           keep_alive: int, limit_concurrency: int) -> TcpConfig:
+    cfg = TcpConfig(app, factory=isinstance(app, str), host=host, port=port, workers=workers, log_level=log_level,
+                    access_log=False, proxy_headers=True, http=DeadlineH11Protocol, timeout_keep_alive=keep_alive,
+                    limit_concurrency=limit_concurrency, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+                    timeout_graceful_shutdown=10)
+    cfg.header_timeout = header_timeout
+    return cfg

@@ -1,0 +1,162 @@
+"""Slow and idle clients are cut off, and uploads keep working meanwhile: `envcheck-server run` on its
+own, and behind Debian's nginx with deploy/nginx.conf, all on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from server_fixtures import Maker, Server, free_port, stop_process
+
+ROOT = Path(__file__).resolve().parent.parent
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+HEADER_S = 3
+
+
+def _closed_after(sock: socket.socket, limit: float, trickle: bytes = b"") -> float | None:
+    """Seconds until the server closes `sock` (sending `trickle` a byte per 0.5 s), None if still open."""
+    start = time.monotonic()
+    sock.settimeout(0.5)
+    i = 0
+    while time.monotonic() - start < limit:
+        if trickle:
+            try:
+                sock.send(trickle[i % len(trickle):i % len(trickle) + 1])
+                i += 1
+            except OSError:
+                return time.monotonic() - start
+        try:
+            data = sock.recv(4096)
+            if data == b"" or data.startswith(b"HTTP/1.1 408") or data.startswith(b"HTTP/1.1 400"):
+                return time.monotonic() - start
+        except socket.timeout:
+            continue
+        except OSError:
+            return time.monotonic() - start
+    return None
+
+
+def _slow_clients(port: int) -> dict[str, float | None]:
+    report = b'{"format": "envcheck.report/1"' + b" " * 5000 + b"}"
+    cases = {
+        "idle": (b"", b""),
+        "slow headers": (b"", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 200),
+        "slow body": (b"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: %d\r\n\r\n" % len(report), report),
+    }
+    out = {}
+    for name, (head, trickle) in cases.items():
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            if head:
+                sock.sendall(head)
+            out[name] = _closed_after(sock, 40, trickle)
+    return out
+
+
+def _uploads_work_with_idle_crowd(url: str, port: int, maker, crowd: int) -> None:
+    idle = []
+    for _ in range(crowd):
+        try:
+            idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        except OSError:
+            break
+    try:
+        start = time.monotonic()
+        r = requests.post(url + "/api/v1/reports", data=json.dumps(maker.passing("01234-00000900")), timeout=20,
+                          headers={"Content-Type": "application/json"})
+        assert r.status_code == 201, r.text
+        assert requests.get(url + "/healthz", timeout=10).status_code == 200
+        assert time.monotonic() - start < 10
+    finally:
+        for s in idle:
+            s.close()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    srv = Server(str(tmp_path_factory.mktemp("deadlines")), run_args=("--header-timeout", str(HEADER_S),
+                                                                    "--keep-alive", "2"),
+                 ENVCHECK_BODY_TIMEOUT_SECONDS="4")
+    yield srv
+    srv.stop()
+
+
+def test_the_service_alone_cuts_off_idle_slow_header_and_slow_body_clients(service, rules):
+    took = _slow_clients(service.port)
+    print("slow clients cut off after (s), service alone:", {k: round(v, 1) for k, v in took.items() if v})
+    assert took["idle"] is not None and took["idle"] < HEADER_S + 2
+    assert took["slow headers"] is not None and took["slow headers"] < HEADER_S + 2
+    assert took["slow body"] is not None and took["slow body"] < 4 + 2
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+    try:  # the battery's 1,100 silent connections (beyond the usual 1,024 open files) no longer stop uploads
+        _uploads_work_with_idle_crowd(service.url, service.port, Maker(rules), 1100)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.fixture(scope="module")
+def nginx(service, tmp_path_factory):
+    if not os.path.exists(NGINX):
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    d = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    site = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    site = site.replace("server 127.0.0.1:8080;", f"server 127.0.0.1:{service.port};")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    for name, seconds in (("client_header_timeout", 3), ("client_body_timeout", 3), ("keepalive_timeout", 2)):
+        site = site.replace(f"{name} ", f"{name} {seconds}s; # was ", 1)  # shorter for the test
+    temp = "".join(f"{k}_temp_path {d}/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (d / "nginx.conf").write_text(f"{user}worker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n"
+                                  f"events {{ worker_connections 4096; }}\nhttp {{\naccess_log off;\n{temp}"
+                                  f"{site}\n}}\n", encoding="utf-8")
+    check = subprocess.run([NGINX, "-t", "-p", str(d), "-c", str(d / "nginx.conf")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen([NGINX, "-p", str(d), "-c", str(d / "nginx.conf"), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if requests.get(url + "/healthz", timeout=2).status_code == 200:
+                break
+        except requests.RequestException:
+            time.sleep(0.1)
+    yield url, port
+    stop_process(proc, 10)
+
+
+def test_behind_nginx_slow_clients_are_cut_off_and_uploads_keep_working(nginx, rules):
+    url, port = nginx
+    took = _slow_clients(port)
+    print("slow clients cut off after (s), behind nginx:", {k: round(v, 1) for k, v in took.items() if v})
+    for case, limit in (("idle", 3), ("slow headers", 3), ("slow body", 4)):  # the body's total: the service's
+        assert took[case] is not None and took[case] < limit + 2, (case, took)
+    _uploads_work_with_idle_crowd(url, port, Maker(rules), 15)  # limit_conn: 20 per address
+    r = requests.post(url + "/api/v1/reports", data=b"x" * 400_000, timeout=20)
+    assert r.status_code == 413  # nginx refuses an oversized report before the service sees it
+    errors = []
+
+    def upload(i):
+        r = requests.post(url + "/api/v1/reports", timeout=30, headers={"Content-Type": "application/json"},
+                          data=json.dumps(Maker(rules).passing(f"01234-{910 + i:08d}")))
+        if r.status_code != 201:
+            errors.append(r.status_code)
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
