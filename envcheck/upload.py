@@ -131,7 +131,7 @@ class HttpUploader:
             if resp.status_code in (408, 429, 502, 503, 504) or resp.status_code >= 500:  # kept, sent later
                 last = f"the server is busy or failing (HTTP {resp.status_code}: {reason})"
                 last_kind, last_status = "busy", resp.status_code
-                wait = retry_after(resp.headers.get("Retry-After"))
+                wait = retry_after((getattr(resp, "headers", None) or {}).get("Retry-After"))
                 if wait is not None and wait > MAX_RETRY_AFTER:
                     raise UploadError(f"{last}; it asked to wait {wait:.0f} s", kind=last_kind, status=last_status)
                 continue

@@ -247,17 +247,31 @@ def test_the_office_decides_whether_a_passing_browser_report_makes_a_seeker_elig
     now = datetime.now(timezone.utc).replace(microsecond=0)
     doc = build(parse_form(_form(android_patch=now.strftime("%Y-%m"), **ANDROID_CH)), ANDROID_REDUCED, office,
                 key, now)
-    receipt = store(db, doc, office, key, now)
+    from envcheck.server.browserreport import browser_key_id
+    from envcheck.server.enrol import issue
+
+    with db.tx() as s:
+        code, _ = issue(s, "01234-00000021", "counter", "admin", "-", now)
+    phone = browser_key_id("a" * 43)
+    # Without the office's code the report arrives, but a stranger who knows the number cannot use it.
+    stranger = build(parse_form(_form(android_patch=now.strftime("%Y-%m"), **ANDROID_CH)), ANDROID_REDUCED,
+                     office, key, now)
+    assert store(db, stranger, office, key, now, browser_key_id("b" * 43), None)["verdict"] == "pass"
+    with db.tx() as s:
+        assert (eligibility(s, "01234-00000021", office, now).code) == "not_enrolled"
+    receipt = store(db, doc, office, key, now, phone, code)
     assert receipt["verdict"] == "pass"
     with db.tx() as s:
         answer = eligibility(s, "01234-00000021", office, now)
     assert answer.eligible is accepted and answer.report_id == doc["report_id"]
+    assert answer.code == ("passed" if accepted else "browser_not_accepted")
     assert ("browser check" in answer.reason)
     from sqlalchemy import select
 
     from envcheck.server.db import AuditEntry
     with db.tx() as s:
-        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "browser_check")).one()
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "browser_check")
+                          .order_by(AuditEntry.id.desc())).first()
     assert entry.target == "01234-00000021" and entry.ip == "-" and doc["report_id"] in entry.detail
     db.engine.dispose()
 

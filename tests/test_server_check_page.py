@@ -104,8 +104,11 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"check-{name}.png"), full_page=True)
 
 
-def walk(page, seeker: str, answers: dict[str, str], shots: str | None = None, media: bool = True) -> None:
+def walk(page, seeker: str, answers: dict[str, str], shots: str | None = None, media: bool = True,
+         enrol: str | None = None) -> None:
     page.fill("#seeker_no", seeker)
+    if enrol:  # the office's one-time code: this browser becomes the seeker's enrolled device
+        page.fill("#enrol_code", enrol)
     if shots:
         shot(page, f"{shots}-1-start")
     page.click("#step1 button[data-next]")
@@ -154,7 +157,7 @@ def _report_id(srv: Server, seeker: str) -> str:
 def test_iphone_gets_from_the_page_to_a_report_the_booking_api_accepts(site, browser):
     context, page = phone(browser, "iphone", site)
     assert "スマートフォンで環境チェック" in page.inner_text("h1")
-    walk(page, "01234-00000101", IPHONE_YES, shots="iphone")
+    walk(page, "01234-00000101", enrol=site.enrol("01234-00000101"), answers=IPHONE_YES, shots="iphone")
     assert "予約に進めます" in page.inner_text("#verdict")
     assert re.match(r"^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$", page.inner_text("#receipt-no"))
     assert "自己申告" in page.inner_text("#item-zoom-installed")
@@ -175,7 +178,8 @@ def test_android_client_hints_give_the_real_version_behind_the_reduced_user_agen
 
     context, page = phone(browser, "android", site)
     month = date.today().strftime("%Y-%m")
-    walk(page, "01234-00000102", {**ANDROID_YES, "android_patch": month}, shots="android")
+    walk(page, "01234-00000102", enrol=site.enrol("01234-00000102"), answers={**ANDROID_YES, "android_patch": month},
+         shots="android")
     assert "予約に進めます" in page.inner_text("#verdict"), page.inner_text("main")
     context.close()
     stored = _statuses(site, _report_id(site, "01234-00000102"))
@@ -191,7 +195,7 @@ def test_android_client_hints_give_the_real_version_behind_the_reduced_user_agen
 
 def test_camera_denied_says_how_to_allow_it_and_is_not_a_pass(site, bare_browser):
     context, page = phone(bare_browser, "iphone", site, permissions=())
-    walk(page, "01234-00000103", IPHONE_YES)
+    walk(page, "01234-00000103", enrol=site.enrol("01234-00000103"), answers=IPHONE_YES)
     assert "確認できなかった項目があります" in page.inner_text("#verdict")
     text = page.inner_text("#item-device-camera")
     assert "未確認" in text and "「設定」→「アプリ」→「Safari」→「カメラ」" in text
@@ -208,7 +212,8 @@ def test_a_slow_network_still_finishes_and_warns(site, browser):
                                                        "downloadThroughput": 50 * 1024, "uploadThroughput": 25 * 1024})
     from datetime import date
 
-    walk(page, "01234-00000104", {**ANDROID_YES, "android_patch": date.today().strftime("%Y-%m")})
+    walk(page, "01234-00000104", enrol=site.enrol("01234-00000104"),
+         answers={**ANDROID_YES, "android_patch": date.today().strftime("%Y-%m")})
     context.close()
     doc = __import__("json").loads(_statuses(site, _report_id(site, "01234-00000104"))["body"])
     reach = next(c for c in doc["checks"] if c["id"] == "network.reachable")
@@ -291,7 +296,8 @@ def test_no_serious_accessibility_violations(site, browser):
     page.evaluate("document.querySelectorAll('.step').forEach(s => s.classList.remove('later'))")
     scan("all-steps")
     page.goto(f"{site.url}/check?lang=ja")
-    walk(page, "01234-00000108", {**IPHONE_YES, "wifi": "free"})  # a failing result, with remedies
+    # a failing result, with remedies
+    walk(page, "01234-00000108", enrol=site.enrol("01234-00000108"), answers={**IPHONE_YES, "wifi": "free"})
     scan("result")
     context.close()
     assert found == []
@@ -354,7 +360,7 @@ def test_an_ipad_presenting_a_mac_user_agent_is_judged_as_ipados(site, browser):
     cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})  # an iPad reports 5
     page.goto(site.url + "/check")
     assert not page.is_visible("#pc-note")
-    walk(page, "01234-00000109", IPHONE_YES)
+    walk(page, "01234-00000109", enrol=site.enrol("01234-00000109"), answers=IPHONE_YES)
     context.close()
     doc = __import__("json").loads(_statuses(site, _report_id(site, "01234-00000109"))["body"])
     os_ev = next(c for c in doc["checks"] if c["id"] == "os.supported")["evidence"]

@@ -97,18 +97,19 @@ def _diagnostics(srv: Server) -> dict:
 def office(tmp_path_factory, rules):
     srv = Server(str(tmp_path_factory.mktemp("counselor")))
     mk = Maker(rules)
-    docs = {"ok": mk.passing(N["ok"]), "fail": mk.failing(N["fail"])}
-    docs["newdev_first"] = mk.passing(N["newdev"], when=mk.now() - timedelta(minutes=5))
+    # each seeker's first report carries the office's enrolment code: that device counts for booking
+    docs = {"ok": mk.passing(N["ok"], enrol=srv.enrol(N["ok"])), "fail": mk.failing(N["fail"], enrol=srv.enrol(N["fail"]))}
+    docs["newdev_first"] = mk.passing(N["newdev"], when=mk.now() - timedelta(minutes=5), enrol=srv.enrol(N["newdev"]))
     docs["newdev"] = mk.passing(N["newdev"], key=Ed25519PrivateKey.generate())
     lie = mk.unsigned(N["lie"], passing=False)
     lie["verdict"] = "pass"
     for c in lie["checks"]:
         if c["id"] == "firewall.enabled":
             c["status"] = "pass"
-    docs["lie"] = mk.sign(lie)
+    docs["lie"] = mk.sign(lie, enrol=srv.enrol(N["lie"]))
     diag = mk.unsigned(N["diag"], passing=False)
     diag["diagnostics"] = _diagnostics(srv)
-    docs["diag"] = mk.sign(diag)
+    docs["diag"] = mk.sign(diag, enrol=srv.enrol(N["diag"]))
     receipts = {}
     for name, doc in docs.items():
         r = srv.post(doc)
@@ -286,8 +287,10 @@ def test_a_new_device_is_confirmed_or_rejected_and_rejection_blocks_booking(offi
     page.fill(f"{form} input[name=reason]", "本人は新しい端末を使っていないと回答")
     page.click(f"{form} button[value=reject_key]")
     page.wait_for_url(re.compile(r".*done=1$"))
-    assert page.inner_text("#eligible") == "不可" and "認めなかった端末" in page.inner_text("#why")
-    assert srv.eligibility(n).json()["code"] == "device_rejected"
+    # an unenrolled device's reports never changed the answer; rejected, it never will: still the confirmed one
+    assert page.inner_text("#eligible") == "可"
+    assert srv.eligibility(n).json()["code"] == "passed"
+    assert page.locator(form).count() == 0  # recorded as rejected: no longer waiting for a decision
     context.close()
 
 
@@ -407,10 +410,14 @@ def test_one_row_per_seeker_and_decisions_on_both_databases(store, maker, rules)
     from envcheck.server.intake import eligibility, purge
     from envcheck.server.seekers import latest_reports
 
+    from envcheck.server.enrol import issue
+
     now = maker.now()
-    first = maker.passing("03000-00000001", when=now - timedelta(minutes=10))
+    with store.tx() as s:
+        codes = [issue(s, n, "counter", "admin", "-", now)[0] for n in ("03000-00000001", "03000-00000002")]
+    first = maker.passing("03000-00000001", when=now - timedelta(minutes=10), enrol=codes[0])
     later = maker.failing("03000-00000001", when=now - timedelta(minutes=5))
-    other = maker.passing("03000-00000002", when=now - timedelta(minutes=7))
+    other = maker.passing("03000-00000002", when=now - timedelta(minutes=7), enrol=codes[1])
     for doc in (first, later, other):
         assert _ingest(store, maker, rules, doc, now).status == 201
     with store.tx() as s:

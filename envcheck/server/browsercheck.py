@@ -9,6 +9,8 @@ signs it with the service key, re-judges and stores it, and shows the result.
 from __future__ import annotations
 
 import os
+import re
+import secrets
 from datetime import date
 from urllib.parse import urlencode
 
@@ -24,6 +26,9 @@ from envcheck.server.intake import Rejected
 from envcheck.server.uaparse import device_from
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
+#: The browser's device token: random, HttpOnly, only ever stored server-side as a digest.
+DEVICE_COOKIE = "envcheck_device"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 _STATIC_FILES = {"check.js": "text/javascript; charset=utf-8", "check.css": "text/css; charset=utf-8"}
 ZOOM_ORIGINS = " ".join(sorted({url.rsplit("/", 1)[0] for _, _, url in browserreport.ZOOM_ENDPOINTS}))
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self' blob:; "
@@ -95,19 +100,28 @@ async def check_submit(request: Request):
         return Response("the form is not readable", status_code=400, media_type="text/plain; charset=utf-8")
     form = {k: v for k, v in pairs}
     lang = _lang(request, form)
+    # This browser's own token (an HttpOnly cookie): its digest is the device key the enrolment code pins.
+    token = request.cookies.get(DEVICE_COOKIE) or ""
+    if not _TOKEN.fullmatch(token):
+        token = secrets.token_urlsafe(32)
+    enrol_code = " ".join(form.get("enrol_code", "")[:40].split()) or None
     try:
         answers = browserreport.parse_form(form)
         now = utcnow()
         doc = browserreport.build(answers, request.headers.get("user-agent", ""), st.rules, st.key, now)
-        receipt = await run_in_threadpool(browserreport.store, st.store, doc, st.rules, st.key, now)
+        receipt = await run_in_threadpool(browserreport.store, st.store, doc, st.rules, st.key, now,
+                                          browserreport.browser_key_id(token), enrol_code)
     except Rejected as exc:
         values = {k: v[:40] for k, v in form.items() if k in ("seeker_no",)}
         return _render(request, "check.html", _form_ctx(request, values, str(exc)), lang, status=exc.status)
     mob = st.rules.mobile
-    return _render(request, "check_done.html", {
+    resp = _render(request, "check_done.html", {
         "doc": doc, "verdict": receipt["verdict"], "receipt_no": receipt["receipt_no"],
         "office_refuses": receipt["verdict"] == "pass" and not (mob and mob.browser_reports_eligible),
         "desktop": doc["diagnostics"]["browser_check"]["desktop"]}, lang)
+    resp.set_cookie(DEVICE_COOKIE, token, httponly=True, samesite="lax", path="/check", max_age=400 * 86400,
+                    secure=request.url.scheme == "https")
+    return resp
 
 
 def check_static(name: str, request: Request):

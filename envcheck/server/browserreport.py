@@ -28,7 +28,7 @@ from envcheck.reportschema import REPORT_FORMAT, validate_report
 from envcheck.ruleset import CHECK_IDS, Rules
 from envcheck.seeker import normalize_seeker_no
 from envcheck.server.db import AuditEntry, Report, Store, StoreUnavailable
-from envcheck.server.intake import RECEIPT_FORMAT, Rejected, receipt_no, stamp
+from envcheck.server.intake import RECEIPT_FORMAT, Rejected, receipt_no, record_device_key, stamp
 from envcheck.server.security import sign_receipt
 from envcheck.server.uaparse import PLATFORM, Device, device_from
 from envcheck.signing import key_id, sign_report
@@ -198,9 +198,16 @@ def build(a: Answers, user_agent: str, rules: Rules, key, now: datetime) -> dict
     return signed
 
 
-def store(store_: Store, doc: dict, rules: Rules, key, now: datetime) -> dict:
-    """Re-judge (as the service always does) and store with assurance "browser"; no device key is
-    recorded: the report is signed by the service, not by the seeker's device."""
+def browser_key_id(token: str) -> str:
+    """The device-key id of one browser: its cookie token's digest ("b" + 15 hex digits, never the token)."""
+    return "b" + hashlib.sha256(token.encode("ascii", "replace")).hexdigest()[:15]
+
+
+def store(store_: Store, doc: dict, rules: Rules, key, now: datetime, device: str, enrol_code: str | None) -> dict:
+    """Re-judge (as the service always does) and store with assurance "browser". The report is signed by
+    the service; the browser that sent it is the "device": its cookie's digest is recorded as the
+    seeker's device key, pinned by the office's enrolment code (or later by a counselor), exactly as a
+    desktop checker's key is, so knowing a seeker number is not enough to change their eligibility."""
     judged, statuses = rejudge(doc, rules, assurance="browser")
     claimed = {c["id"]: c["status"] for c in doc["checks"]}
     body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
@@ -214,14 +221,17 @@ def store(store_: Store, doc: dict, rules: Rules, key, now: datetime) -> dict:
         with store_.tx() as s:
             if s.scalar(select(Report.id).where(Report.report_id == rid)) is not None:
                 raise StoreUnavailable("report id collision; try again")
+            pseudo = {"signature": {"key_id": device, "public_key": "browser"}, "enrolment_code": enrol_code}
+            new_key = record_device_key(s, doc["seeker_no"], pseudo, rid, now)
             s.add(Report(report_id=rid, seeker_no=doc["seeker_no"], created_at=created, received_at=now,
                          platform=doc["checker"]["platform"], checker_version=doc["checker"]["version"],
-                         rules_version=rules.version, key_id=doc["signature"]["key_id"],
+                         rules_version=rules.version, key_id=device,
                          claimed_verdict=doc["verdict"], verdict=judged, judged_rules_version=rules.version,
                          claimed_statuses=json.dumps(claimed, sort_keys=True),
                          statuses=json.dumps(statuses, sort_keys=True),
-                         mismatch=claimed != statuses or doc["verdict"] != judged, new_device_key=False,
-                         sha256=sha, body=body, receipt=json.dumps(receipt), assurance="browser"))
+                         mismatch=claimed != statuses or doc["verdict"] != judged, new_device_key=new_key,
+                         sha256=sha, body=body, receipt=json.dumps(receipt), assurance="browser",
+                         receipt_no=receipt["receipt_no"]))
             # Support can see that a seeker used the page (no IP: the seeker is not staff).
             s.add(AuditEntry(at=now, actor="-", role="seeker", action="browser_check", target=doc["seeker_no"],
                              ip="-", detail=json.dumps({"report_id": rid, "verdict": judged,

@@ -20,6 +20,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "s1": ("求職番号", "Job-seeker number"),
     "s1_help": ("ハローワーク受付票に書かれた番号です（例: 01234-56789012）。",
                 "The number on your Hello Work registration card (e.g. 01234-56789012)."),
+    "enrol": ("登録コード（はじめての方）", "Enrolment code (first time)"),
+    "enrol_help": ("窓口またはマイページのメッセージでお知らせした 12 文字のコードです。この端末ではじめて確認するときに"
+                   "入力してください。2 回目からは不要です。コードがないと、結果は届きますが予約の条件にはなりません"
+                   "（窓口で端末を確認します）。",
+                   "The 12-character code the office gave you (at the counter or in your My Page messages). Enter "
+                   "it the first time you check on this phone; not needed afterwards. Without it the result still "
+                   "reaches the office, but it does not count for booking until the office confirms this device."),
+    "bad_enrol": ("登録コードを使えませんでした。窓口にお問い合わせください。",
+                  "The enrolment code could not be used. Please contact the office."),
     "s2": ("カメラとマイク", "Camera and microphone"),
     "s2_help": ("ボタンを押すと、カメラとマイクの使用の確認が出ます。「許可」を押してください。映像と音声は"
                 "この画面に表示するだけで、録画も送信もしません。",

@@ -162,10 +162,9 @@ def _key(s, seeker_no: str, key_id: str) -> DeviceKey:
 def confirm_device_key(s, seeker_no: str, key_id: str, reason: str, actor: str, role: str, ip: str,
                        now: datetime) -> Decision:
     """The counselor confirmed with the seeker that this new key is their device: pin it."""
-    # i15's devices.py owns key pinning on its branch; the lead reconciles the two at merge.
     why = _reason(reason)
     k = _key(s, seeker_no, key_id)
-    k.pinned = True
+    k.pinned, k.pinned_via = True, f"counselor:{actor}"[:80]
     return _record(s, seeker_no, "confirm_key", why, actor, role, ip, now, key_id=k.key_id)
 
 
@@ -174,7 +173,7 @@ def reject_device_key(s, seeker_no: str, key_id: str, reason: str, actor: str, r
     """Not the seeker's device: its reports never make them eligible."""
     why = _reason(reason)
     k = _key(s, seeker_no, key_id)
-    k.pinned = False
+    k.pinned, k.pinned_via = False, None
     return _record(s, seeker_no, "reject_key", why, actor, role, ip, now, key_id=k.key_id)
 
 

@@ -8,12 +8,11 @@ The counselor pages (web) and `envcheck-server confirm-device / reject-device` c
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import select
 
 from envcheck.errors import EnvcheckError
-from envcheck.server.db import AuditEntry, DeviceKey, utcnow
+from envcheck.server import decisions
+from envcheck.server.db import DeviceKey, utcnow
 
 
 class NoSuchDeviceKey(EnvcheckError):
@@ -21,20 +20,17 @@ class NoSuchDeviceKey(EnvcheckError):
 
 
 def _decide(s, seeker_no: str, key_id: str, actor: str, reason: str, pinned: bool, role: str) -> DeviceKey:
-    reason = (reason or "").replace("\x00", "").strip()
-    if not reason:
-        raise EnvcheckError("a reason is required (what was confirmed with the job-seeker, and how)")
-    key = s.scalar(select(DeviceKey).where(DeviceKey.seeker_no == seeker_no, DeviceKey.key_id == key_id)
-                   .with_for_update())
-    if key is None:
-        raise NoSuchDeviceKey(f"no device key {key_id[:16]} was seen for {seeker_no[:14]}")
-    before = key.pinned
-    key.pinned = pinned
-    key.pinned_via = f"counselor:{actor}"[:80] if pinned else None
-    s.add(AuditEntry(at=utcnow(), actor=actor[:80], role=role[:16],
-                     action="confirm_device" if pinned else "reject_device", target=seeker_no,
-                     ip="-", detail=json.dumps({"key_id": key_id, "was_pinned": before, "reason": reason[:1000]},
-                                               ensure_ascii=False)))
+    # One implementation: the counselor pages' decisions (decisions.py), so a decision made here is in
+    # the same decisions table, audit log and booking answer as one made on the seeker's page.
+    fn = decisions.confirm_device_key if pinned else decisions.reject_device_key
+    try:
+        fn(s, seeker_no, key_id, (reason or "").replace("\x00", ""), actor, role, "-", utcnow())
+    except decisions.DecisionError as exc:
+        if exc.code == "no_key":
+            raise NoSuchDeviceKey(f"no device key {key_id[:16]} was seen for {seeker_no[:14]}") from None
+        raise EnvcheckError("a reason is required (what was confirmed with the job-seeker, and how)") from None
+    key = s.scalar(select(DeviceKey).where(DeviceKey.seeker_no == seeker_no, DeviceKey.key_id == key_id[:16]))
+    assert key is not None  # decisions found it a moment ago, in this transaction
     return key
 
 

@@ -112,7 +112,7 @@ def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, s
     return Checked(doc, verified, sha, body, created, verdict, statuses, replayed)
 
 
-def _device_key(s, seeker_no: str | None, doc: dict, report_id: str, now: datetime) -> bool:
+def record_device_key(s, seeker_no: str | None, doc: dict, report_id: str, now: datetime) -> bool:
     """Record the device key; redeem the report's enrolment code. True when the key is not pinned
     (its reports are stored and shown but do not count for eligibility until a counselor confirms).
     Raises Rejected (422) for an enrolment code that cannot be used: nothing is stored."""
@@ -162,7 +162,7 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
                     if old.sha256 == c.sha256:
                         return Outcome(200, json.loads(old.receipt))
                     raise Rejected(409, f"report {rid} was already received with other content", "conflict")
-                new_key = _device_key(s, c.verified.seeker_no, c.doc, rid, now)
+                new_key = record_device_key(s, c.verified.seeker_no, c.doc, rid, now)
                 if per_seeker is not None and c.verified.seeker_no is not None:
                     charge_in(s, [seeker_limit(c.verified.seeker_no, not new_key, per_seeker)], 0, now)
                 receipt = sign_receipt({"format": RECEIPT_FORMAT, "receipt_no": receipt_no(rid, now),

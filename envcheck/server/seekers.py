@@ -204,11 +204,11 @@ def _seeker_context(s, number: str, rules, lang: str, now: datetime, support: bo
             item["remedy"] = remedy.get(lang, "") if isinstance(remedy, dict) else ""
             fix.append(item)
     key_of = {k.key_id: k for k in keys}
-    latest_key = key_of.get(latest.key_id) if latest is not None else None
+    newest_key = key_of.get(reports[0].key_id) if reports else None  # the newest report, enrolled or not
     return {"seeker_no": number, "j": j, "standing": st, "fix": fix, "rows": reports, "keys": keys,
             "latest": latest, "assurance": assurance(latest.body) if latest is not None else None,
             "unconfirmed": [k for k in keys if not k.pinned and k.key_id not in st.rejected_keys],
-            "rejected": st.rejected_keys, "latest_new": latest_key is not None and not latest_key.pinned,
+            "rejected": st.rejected_keys, "latest_new": newest_key is not None and not newest_key.pinned,
             "history": decisions.history(s, number),
             "uploads": attempts.search(s, number, None, None, None, None, None, 50) if support else None,
             "mismatch_kind": mismatch_kind}
