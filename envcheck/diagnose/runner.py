@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Callable
 
-from envcheck.diagnose import FORMAT, judge, net  # noqa: F401 (FORMAT re-exported)
+from envcheck.diagnose import FORMAT, judge, net
 from envcheck.diagnose.causes import cause
 from envcheck.diagnose.config import Config, Target
 
