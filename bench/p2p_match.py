@@ -20,13 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
 from envcheck.checks import _index, _names
 from envcheck.checks.p2p import extract_p2p
 from envcheck.facts.model import Facts, Handler, Software, Unknown
 from envcheck.ruleset import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
 
 BASELINE_COMMIT = "f8c5750"  # main when issue 14 began
 

@@ -200,7 +200,4 @@ def matches_exe(sig: Signature, process: str) -> bool:
         return True
     if r.excluded(normalise(process)):
         return False
-    for cand in {e, _without_digits(e)}:
-        if cand in r.stems_compact or cand in r.exe_forks:
-            return True
-    return False
+    return any(cand in r.stems_compact or cand in r.exe_forks for cand in {e, _without_digits(e)})

@@ -83,9 +83,8 @@ def parse_scutil(text: str) -> dict:
         if in_array:
             if s == "}":
                 in_array = None
-            elif m and m.group(1).isdigit():
-                if in_array == "ExceptionsList":
-                    exceptions.append(m.group(2))
+            elif m and m.group(1).isdigit() and in_array == "ExceptionsList":
+                exceptions.append(m.group(2))
             continue
         if not m:
             continue

@@ -6,6 +6,7 @@ envcheck/gui/model.py. The report is made only by envcheck.pipeline.run_check.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import tkinter as tk
@@ -196,10 +197,8 @@ class App(Actions):
         # The list is as wide as its words (never wider than 40 % of the window); the fix gets the rest.
         self.root.update_idletasks()
         total = min(result + item + 2 * em, int(self.body.winfo_width() * 0.4))
-        try:
+        with contextlib.suppress(tk.TclError):
             self.body.sashpos(0, total)
-        except tk.TclError:
-            pass
 
     def _check_ids(self) -> list[str]:
         return [c["id"] for c in self.run.report["checks"]] if self.run else []

@@ -6,6 +6,7 @@ repainting and tests can drive it with events.
 
 from __future__ import annotations
 
+import contextlib
 import tkinter as tk
 from tkinter import font as tkfont
 from tkinter import ttk
@@ -103,10 +104,8 @@ class ConsentDialog(tk.Toplevel):
             self.more_button.grid_remove()
 
     def _grab_later(self) -> None:
-        try:
+        with contextlib.suppress(tk.TclError):
             self.grab_set()
-        except tk.TclError:
-            pass
 
     def accept(self) -> None:
         self._close()

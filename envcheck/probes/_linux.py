@@ -102,7 +102,7 @@ def unit_states() -> dict:
     states = out.split()
     if len(states) != len(UNITS):
         raise Unparsed(f"systemctl gave {len(states)} answers for {len(UNITS)} units")
-    return dict(zip(UNITS, states))
+    return dict(zip(UNITS, states, strict=True))
 
 
 def ufw_conf() -> str:

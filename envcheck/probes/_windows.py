@@ -179,7 +179,7 @@ $r | ConvertTo-Json -Depth 5 -Compress
 
 
 def security() -> dict:
-    exe = os.path.join(os.environ.get("SystemRoot", r"C:\Windows"),
+    exe = os.path.join(os.environ.get("SYSTEMROOT", r"C:\Windows"),
                        r"System32\WindowsPowerShell\v1.0\powershell.exe")
     # -EncodedCommand (base64 of UTF-16LE) passes the script untouched by command-line quoting.
     encoded = base64.b64encode(SECURITY_SCRIPT.encode("utf-16-le")).decode("ascii")
