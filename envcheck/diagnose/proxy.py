@@ -154,7 +154,9 @@ def summary(settings: dict) -> str:
 
 
 def _read_registry() -> dict:
-    import winreg  # Windows only
+    if sys.platform != "win32":  # read_proxy calls it only there; mypy reads the guard too
+        raise ModuleNotFoundError("winreg exists only on Windows")
+    import winreg
 
     values: dict = {}
     path = r"Software\Microsoft\Windows\CurrentVersion\Internet Settings"

@@ -40,10 +40,16 @@ def desktop_dirs(root: str = "/", home: str | None = None) -> list[str]:
     return system + user
 
 
+class _CaseSensitiveParser(configparser.ConfigParser):
+    """Keys are case-sensitive in the Desktop Entry spec (ConfigParser lower-cases them by default)."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
 def desktop_handles(text: str) -> dict | None:
     """Name, Exec and the handled types of one .desktop file; None when it handles none of them."""
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    parser.optionxform = str  # keys are case-sensitive in the Desktop Entry spec
+    parser = _CaseSensitiveParser(interpolation=None, strict=False)
     try:
         parser.read_string(text)
     except configparser.Error:

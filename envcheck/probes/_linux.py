@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import sqlite3
+import sys
 from datetime import datetime, timezone
 
 from envcheck.errors import NotInstalled, ProbeError, Unparsed
@@ -109,10 +110,15 @@ def ufw_conf() -> str:
     return read_text("/etc/ufw/ufw.conf", 64 * 1024)
 
 
+def _is_root() -> bool:
+    # os.geteuid exists only on POSIX (these probes run only on Linux; mypy --platform win32 reads the guard)
+    return sys.platform != "win32" and os.geteuid() == 0
+
+
 def ufw_status() -> str:
     if not os.path.exists("/etc/ufw/ufw.conf"):
         raise NotInstalled("ufw is not installed")
-    if os.geteuid() != 0:
+    if not _is_root():
         from envcheck.errors import AccessDenied
         raise AccessDenied("ufw status needs administrator rights")
     return run(["ufw", "status", "verbose"], timeout=10)
@@ -125,7 +131,7 @@ def firewalld_state() -> str:
 def nft_ruleset() -> str:
     if not any(os.path.exists(os.path.join(d, "nft")) for d in ("/usr/sbin", "/sbin", "/usr/bin")):
         raise NotInstalled("nft is not installed")
-    if os.geteuid() != 0:
+    if not _is_root():
         from envcheck.errors import AccessDenied
         raise AccessDenied("reading the nftables ruleset needs administrator rights")
     return run(["nft", "-j", "list", "ruleset"], timeout=10)
