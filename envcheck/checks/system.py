@@ -8,16 +8,16 @@ from typing import Any
 
 from packaging.version import Version
 
-from envcheck.checks._base import (Check, Decision, day, leading_version, parse_day, unknown, unknown_of)
+from envcheck.checks._base import (Check, Decision, day, leading_version, parse_day, unknown, unknown_fact, unknown_of)
 from envcheck.facts.model import Facts, LinuxUpdates, OsInfo, Unknown, UpdateAgent
 from envcheck.ruleset import Rules
 
 
 def _os_evidence(facts: Facts) -> dict:
-    if (u := unknown_of(facts.os)):
-        return u
+    if isinstance(facts.os, Unknown):
+        return unknown_fact(facts.os)
     o: OsInfo = facts.os
-    ev = {"os": o.family, "name": o.name, "product": o.product, "version": o.version}
+    ev: dict[str, Any] = {"os": o.family, "name": o.name, "product": o.product, "version": o.version}
     if o.family == "windows":
         ev.update(build=int(o.build) if o.build and o.build.isdigit() else None, revision=o.revision,
                   edition=o.edition)
