@@ -249,7 +249,7 @@ def test_apt_history_newest_upgrade_end_date():
         Commandline: apt-get remove -y vim
         Remove: vim:amd64 (2:9.0.1378-2+deb12u2)
         End-Date: 2026-06-01  10:00:02
-        """)  # first two entries verbatim from this machine's /var/log/apt/history.log
+        """)  # noqa: E501 - first two entries verbatim from this machine's /var/log/apt/history.log
     assert p.last_apt_upgrade(text) == "2026-05-09T07:28:50"
 
 

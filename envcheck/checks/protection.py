@@ -33,7 +33,8 @@ def decide_firewall(ev: dict, rules: Rules, now: datetime, platform: str) -> Dec
     if not off:
         return Decision("fail", "off", {"names": names(fws)})
     order = [p for p in _PROFILE_JA if p in off]
-    return Decision("fail", "off_profiles", {"names": names(fws), "profiles_ja": "・".join(_PROFILE_JA[p] for p in order),
+    return Decision("fail", "off_profiles", {"names": names(fws),
+                                             "profiles_ja": "・".join(_PROFILE_JA[p] for p in order),
                                              "profiles_en": ", ".join(order)})
 
 

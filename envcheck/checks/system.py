@@ -42,7 +42,8 @@ def lifecycle_row(ev: dict, rules: Rules) -> dict | None:
     fam = ev.get("os")
     if fam == "windows":
         family = dict(rules.edition_families).get(str(ev.get("edition") or "").lower(), "consumer")
-        rows = [r for r in rules.windows_lifecycle if r["build"] == ev.get("build") and r["product"] == ev.get("product")]
+        rows = [r for r in rules.windows_lifecycle
+                if r["build"] == ev.get("build") and r["product"] == ev.get("product")]
         return next((r for r in rows if r["family"] == family), None)
     if fam == "macos":
         major = _macos_major(ev.get("version"))
@@ -169,7 +170,8 @@ def _patched_stream(ev: dict, rules: Rules) -> tuple[list[tuple[Any, date, str]]
     """(security releases as (level, date, label) sorted by date, installed level) for Windows/macOS."""
     if ev.get("os") == "windows":
         rows = [r for r in rules.windows_updates if r["build"] == ev.get("build") and r.get("kind") != "preview"]
-        rel = [(r["revision"], r["released"], f"{r['build']}.{r['revision']}" + (f" ({r['kb']})" if r.get("kb") else ""))
+        rel = [(r["revision"], r["released"],
+                f"{r['build']}.{r['revision']}" + (f" ({r['kb']})" if r.get("kb") else ""))
                for r in rows]
         return sorted(rel, key=lambda x: x[1]), ev.get("revision")
     if ev.get("os") == "macos":

@@ -100,7 +100,8 @@ def _target(run: _Run, t: Target) -> None:
         r = net.tls_handshake(t.host, main_addr, run.left(cfg.limit("tls_timeout_ms")))
         run.done(k_tls, {**base, "port": t.tls_port, **judge.judge_tls(r, t.host, t.expected_issuers, cfg)})
     if t.http_path:
-        r = net.http_roundtrip(t.host, t.tls_port, t.tls, t.http_path, main_addr, run.left(cfg.limit("http_timeout_ms")))
+        r = net.http_roundtrip(t.host, t.tls_port, t.tls, t.http_path, main_addr,
+                               run.left(cfg.limit("http_timeout_ms")))
         run.done(k_http, {**base, "port": t.tls_port, **judge.judge_http(r, t.host, cfg)})
 
 

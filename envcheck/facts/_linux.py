@@ -100,7 +100,8 @@ def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
             found.append(Firewall("nftables", False, detail=(("input policy drop", False),),
                                   note="no input filter chain in the nft ruleset"))
     elif states.get("nftables") == "active":
-        found.append(Firewall("nftables", None, note="the nftables service is active; its ruleset needs administrator rights to read"))
+        found.append(Firewall("nftables", None,
+                              note="the nftables service is active; its ruleset needs administrator rights to read"))
 
     if found:
         return tuple(found)

@@ -275,13 +275,15 @@ def nmcli_wifi() -> dict:
 
 PROBES = [
     ProbeSpec("linux.handlers", L, 5, _handlers.linux_handlers,
-              "MimeType= x-scheme-handler/magnet, x-scheme-handler/ed2k, application/x-bittorrent in the .desktop files "
+              "MimeType= x-scheme-handler/magnet, x-scheme-handler/ed2k, application/x-bittorrent "
+              "in the .desktop files "
               "of /usr/share, /usr/local/share, ~/.local/share, flatpak exports and /var/lib/snapd/desktop"),
     ProbeSpec("linux.os_release", L, 2, os_release, "/etc/os-release (or /usr/lib/os-release), verbatim"),
     ProbeSpec("linux.lsb_release", L, 2, lsb_release, "/etc/lsb-release, verbatim (Linux Mint names itself here)"),
     ProbeSpec("linux.packages", L, 20, packages,
               "/var/lib/dpkg/status, else the rpm database (rpmdb.sqlite, else `rpm -qa`)"),
-    ProbeSpec("linux.flatpak", L, 2, flatpak_apps, "directory names in /var/lib/flatpak/app and ~/.local/share/flatpak/app"),
+    ProbeSpec("linux.flatpak", L, 2, flatpak_apps,
+              "directory names in /var/lib/flatpak/app and ~/.local/share/flatpak/app"),
     ProbeSpec("linux.snap", L, 2, snap_names, "file names in /var/lib/snapd/snaps/*.snap"),
     ProbeSpec("linux.units", L, 6, unit_states, "systemctl is-active " + " ".join(UNITS), spawns=("systemctl",)),
     ProbeSpec("linux.ufw_conf", L, 2, ufw_conf, "/etc/ufw/ufw.conf, verbatim"),

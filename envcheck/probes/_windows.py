@@ -186,7 +186,7 @@ $r.UpdatePolicy = Try-Get {
     $v
 }
 $r | ConvertTo-Json -Depth 5 -Compress
-"""
+"""  # noqa: E501 - PowerShell, kept as it runs (one line per property reads best there)
 
 
 def security() -> dict:
@@ -248,7 +248,8 @@ PROBES = [
     ProbeSpec("win.security", W, 61, security,
               "one powershell.exe: SecurityCenter2 AntiVirusProduct and FirewallProduct, Get-MpComputerStatus, "
               "Get-MpThreat, Get-NetFirewallProfile, Get-PnpDevice Camera/Image/AudioEndpoint, "
-              "Win32_QuickFixEngineering, the Windows Update Agent's offline view of its last scan (Microsoft.Update.Session "
+              "Win32_QuickFixEngineering, the Windows Update Agent's offline view of its last scan "
+              "(Microsoft.Update.Session "
               "searcher with Online=$false: updates not installed, their classification ids; AutoUpdate.Results last "
               "search/installation; SystemInfo.RebootRequired), Windows Update pause/WSUS/deferral registry values, "
               "as one JSON document", spawns=("powershell.exe",)),
@@ -256,5 +257,6 @@ PROBES = [
               "wlanapi.dll: WlanOpenHandle, WlanEnumInterfaces, WlanQueryInterface(wlan_intf_opcode_current_connection)"
               ": interface states, DOT11_AUTH_ALGORITHM / DOT11_CIPHER_ALGORITHM names, signal quality"),
     ProbeSpec("win.wlan", W, 11, wlan_interfaces,
-              "netsh wlan show interfaces, only when the Native Wifi API did not answer (else null)", spawns=("netsh",)),
+              "netsh wlan show interfaces, only when the Native Wifi API did not answer (else null)",
+              spawns=("netsh",)),
 ]
