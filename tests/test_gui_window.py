@@ -242,7 +242,8 @@ def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, m
     w.pump(0.1)
     from envcheck.upload import Outbox
 
-    assert app.last_outcome.kind == "kept" and "保管してあり" in app.notice.raw() and "インターネットではなく" in app.notice.raw()
+    assert app.last_outcome.kind == "kept"
+    assert "保管してあり" in app.notice.raw() and "インターネットではなく" in app.notice.raw()
     assert len(Outbox().waiting()) == 1
     w.shot("08-kept-for-later")
 
@@ -455,8 +456,8 @@ def english_words(texts, allowed=frozenset()):
     for t in texts:
         # Addresses are not words: URLs, settings links, host names (zoom.us).
         t = re.sub(r"https?://\S+|[a-z-]+:[\w.?=/-]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+\b", "", t)
-        words.update(w for w in re.findall(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*", t) if w not in ALLOWED_LATIN | allowed
-                     and not re.fullmatch(r"[A-Z]{1,3}\d*|\d+H2|H\d", w))
+        words.update(w for w in re.findall(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*", t)
+                     if w not in ALLOWED_LATIN | allowed and not re.fullmatch(r"[A-Z]{1,3}\d*|\d+H2|H\d", w))
     return words
 
 
