@@ -69,9 +69,8 @@ def from_env(env: dict[str, str]) -> dict:
     return out
 
 
-def parse_scutil(text: str) -> dict:
-    """`scutil --proxy` output -> {"http": ..., "https": ..., "socks": ..., "pac": ..., "auto_discovery": bool,
-    "exceptions": [...]} with only the proxies that are enabled."""
+def _scutil_fields(text: str) -> tuple[dict[str, str], list[str]]:
+    """`scutil --proxy` output -> ({key: value} of the top level, the ExceptionsList entries)."""
     flat: dict[str, str] = {}
     exceptions: list[str] = []
     in_array = None
@@ -93,6 +92,13 @@ def parse_scutil(text: str) -> dict:
             in_array = key
             continue
         flat[key] = val
+    return flat, exceptions
+
+
+def parse_scutil(text: str) -> dict:
+    """`scutil --proxy` output -> {"http": ..., "https": ..., "socks": ..., "pac": ..., "auto_discovery": bool,
+    "exceptions": [...]} with only the proxies that are enabled."""
+    flat, exceptions = _scutil_fields(text)
     out: dict = {}
     for kind, prefix in (("http", "HTTP"), ("https", "HTTPS"), ("socks", "SOCKS")):
         if flat.get(f"{prefix}Enable") == "1" and flat.get(f"{prefix}Proxy"):
