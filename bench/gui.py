@@ -13,7 +13,6 @@ Aim (issue 7): < 25 MB, < 2 s to the window.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess

@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import requests  # noqa: E402
+import requests
 
-from envcheck.ruleset import load_rules  # noqa: E402
-from server_fixtures import Maker, Server, pg_bindir, postgres  # noqa: E402
+from envcheck.ruleset import load_rules
+from server_fixtures import Maker, Server, pg_bindir, postgres
 
 
 def bodies(n: int) -> list[bytes]:

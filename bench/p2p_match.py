@@ -20,13 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
 from envcheck.checks import _index, _names
 from envcheck.checks.p2p import extract_p2p
 from envcheck.facts.model import Facts, Handler, Software, Unknown
 from envcheck.ruleset import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
 
 BASELINE_COMMIT = "f8c5750"  # main when issue 14 began
 
@@ -106,7 +106,8 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"  this branch ({len(new.p2p)} signatures): median {ma * 1000:.1f} ms (min {min(a) * 1000:.1f}, "
           f"max {max(a) * 1000:.1f})")
-    print(f"  baseline: {BASELINE_COMMIT}'s scan and catalogue ({len(old.p2p)} signatures, no handlers): median {mb * 1000:.1f} ms "
+    print(f"  baseline: {BASELINE_COMMIT}'s scan and catalogue ({len(old.p2p)} signatures, no handlers): "
+          f"median {mb * 1000:.1f} ms "
           f"(min {min(b) * 1000:.1f}, max {max(b) * 1000:.1f})")
     print(f"  ratio {ma / mb:.2f}x")
 

@@ -25,13 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import requests  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+import requests
+from sqlalchemy import insert
 
-from envcheck.ruleset import load_rules  # noqa: E402
-from envcheck.server.db import Report, Store, make_engine, utcnow  # noqa: E402
-from envcheck.server.migrate import upgrade  # noqa: E402
-from server_fixtures import Maker, Server, pg_bindir, postgres  # noqa: E402
+from envcheck.ruleset import load_rules
+from envcheck.server.db import Report, Store, make_engine, utcnow
+from envcheck.server.migrate import upgrade
+from server_fixtures import Maker, Server, pg_bindir, postgres
 
 
 def fill(url: str, n: int) -> tuple[str, str]:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from server_fixtures import Server, server_cli  # noqa: E402
-from test_rules_update import new_rules  # noqa: E402
+from server_fixtures import Server, server_cli
+from test_rules_update import new_rules
 
-from envcheck import rulesrepo  # noqa: E402
-from envcheck.rulesupdate import choose_rules  # noqa: E402
-from envcheck.upload import ServerConfig, make_session  # noqa: E402
+from envcheck import rulesrepo
+from envcheck.rulesupdate import choose_rules
+from envcheck.upload import ServerConfig, make_session
 
 
 def main(n: int = 30) -> None:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from envcheck.pipeline import live_host, run_check  # noqa: E402
-from envcheck.ruleset import load_rules  # noqa: E402
-from envcheck.signing import sign_report, verify_report  # noqa: E402
+from envcheck.pipeline import live_host, run_check
+from envcheck.ruleset import load_rules
+from envcheck.signing import sign_report, verify_report
 
 
 def main(n: int = 300) -> None:

@@ -81,7 +81,8 @@ def product_ja(value: str) -> str:
 _MAC_WIFI = re.compile(r"\bs?pairport_security_mode_([a-z0-9_]+)")
 _MAC_WIFI_NAMES = {
     "none": ("なし", "none"), "wep": ("WEP", "WEP"),
-    "wpa_personal": ("WPA パーソナル", "WPA Personal"), "wpa_personal_mixed": ("WPA/WPA2 パーソナル", "WPA/WPA2 Personal"),
+    "wpa_personal": ("WPA パーソナル", "WPA Personal"),
+    "wpa_personal_mixed": ("WPA/WPA2 パーソナル", "WPA/WPA2 Personal"),
     "wpa2_personal": ("WPA2 パーソナル", "WPA2 Personal"), "wpa3_personal": ("WPA3 パーソナル", "WPA3 Personal"),
     "wpa3_transition": ("WPA2/WPA3 パーソナル", "WPA2/WPA3 Personal"),
     "wpa_enterprise": ("WPA エンタープライズ", "WPA Enterprise"),

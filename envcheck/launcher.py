@@ -14,7 +14,7 @@ def _attach_console() -> None:
     """A windowed Windows build has no stdout; when started from a terminal, write to that terminal."""
     if sys.stdout is not None and sys.stderr is not None:
         return
-    if os.name == "nt":
+    if sys.platform == "win32":
         try:
             import ctypes
 

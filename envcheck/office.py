@@ -58,14 +58,14 @@ def read_config() -> dict:
 
 
 def office_from(conf: dict) -> Office:
-    o = conf.get("office") if isinstance(conf.get("office"), dict) else {}
+    o = conf["office"] if isinstance(conf.get("office"), dict) else {}
 
     def s(key: str) -> str:
         v = o.get(key)
         return v.strip()[:_MAX] if isinstance(v, str) else ""
 
     days = o.get("retention_days")
-    server = conf.get("server") if isinstance(conf.get("server"), str) else ""
+    server = conf["server"] if isinstance(conf.get("server"), str) else ""
     return Office(name=s("name"), phone=s("phone"), hours=s("hours"),
                   booking_url=s("booking_url") if s("booking_url").startswith("https://") else "",
                   service_url=s("service_url") or server[:_MAX],

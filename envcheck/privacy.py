@@ -119,10 +119,10 @@ def scrub_snapshot(snapshot: dict, rules: Rules, ident: Identity) -> dict:
             value = new
         elif pid == "linux.packages" and isinstance(value, dict) and isinstance(value.get("packages"), list):
             rows = value["packages"]
-            new = [r for r in rows if isinstance(r, list) and r and _keep_item(rules, platform, str(r[0]), "package",
-                                                                                 None)]
-            kept[pid] = f"{len(new)} of {len(rows)}"
-            value = {**value, "packages": new}
+            packages = [r for r in rows if isinstance(r, list) and r and _keep_item(rules, platform, str(r[0]),
+                                                                                      "package", None)]
+            kept[pid] = f"{len(packages)} of {len(rows)}"
+            value = {**value, "packages": packages}
         elif pid in ("linux.flatpak", "linux.snap") and isinstance(value, list):
             kind = pid.split(".")[1]
             new = [x for x in value if _keep_item(rules, platform, str(x), kind, str(x))]

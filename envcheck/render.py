@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from envcheck.glossary import MARKS as _MARKS
 from envcheck.glossary import STATUS, VERDICT, ja_date
 from envcheck.ruleset import Rules
@@ -10,7 +12,8 @@ MARKS = {k: v for k, v in _MARKS.items() if k != "incomplete"}
 # Words come from envcheck/glossary.py, shared with the window and the service pages.
 WORDS = {lang: {**STATUS[lang], "incomplete": VERDICT[lang]["incomplete"]} for lang in ("ja", "en")}
 VERDICT_WORDS = VERDICT
-LABELS = {
+# label -> text, except verdict_help: verdict -> text
+LABELS: dict[str, dict[str, Any]] = {
     "ja": {"result": "結果", "todo": "直し方", "open": "設定を開く", "rules": "確認用データ",
            "stale": "このアプリの確認用データが古くなっています（{as_of} 時点）。一部の項目は確認できませんが、"
                     "お客様の操作は不要です。",

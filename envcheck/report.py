@@ -25,7 +25,8 @@ def message_for(rules: Rules, result_id: str, code: str, params: dict, platform:
     rule = rules.check(result_id)
     msg = rule.message(code)
     values = _Defaults({k: readable(str(v), "en") for k, v in params.items()})
-    ja = _Defaults({k: technical_ja(k, localise_ja(str(v))) for k, v in params.items()})  # 2026年8月11日, Japanese product names
+    # 2026年8月11日, Japanese product names
+    ja = _Defaults({k: technical_ja(k, localise_ja(str(v))) for k, v in params.items()})
     if msg is None:  # texts.toml lacks this code: say so rather than crash (tests forbid it)
         return {"summary": {"ja": f"{rule.title.ja}: {code}", "en": f"{rule.title.en}: {code}"}, "remedy": None}
     out: dict[str, Any] = {"summary": {"ja": msg.summary.ja.format_map(ja), "en": msg.summary.en.format_map(values)},

@@ -204,7 +204,10 @@ def _install(cache: str, archive: str, digest: str) -> Rules:
                 member = tar.getmember(name)
                 if not member.isfile() or member.size > MAX_TARGET_BYTES:
                     raise UpdateRefused(f"the rules archive's {name} is not a plain file")
-                with tar.extractfile(member) as src, open(os.path.join(tmp, name), "wb") as dst:
+                src = tar.extractfile(member)
+                if src is None:  # never for a plain file; keeps the type checker's Optional honest
+                    raise UpdateRefused(f"the rules archive's {name} is not a plain file")
+                with src, open(os.path.join(tmp, name), "wb") as dst:
                     dst.write(src.read())
         rules = load_rules(tmp)
     except (KeyError, tarfile.TarError, OSError, RuleError) as exc:

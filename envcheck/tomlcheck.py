@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from typing import Any
+from typing import Any, NoReturn
 
 from envcheck.errors import RuleError
 
@@ -18,7 +18,7 @@ class TomlFile:
         self.name = name
         self.data = data
 
-    def fail(self, key: str, reason: str):
+    def fail(self, key: str, reason: str) -> NoReturn:
         raise RuleError(self.name, key, reason)
 
     def get(self, table: dict, key: str, where: str, kind, default: Any = REQUIRED):

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from processes import free_port, stop_process  # noqa: F401 (free_port re-exported)
+from processes import free_port, stop_process
 
 
 class IntakeMissing(RuntimeError):
@@ -46,7 +46,7 @@ class LocalIntake:
         if init.returncode != 0:
             raise RuntimeError(f"envcheck-server init failed: {init.stderr.strip()[-2000:]}")
         port = free_port()
-        self.log = open(self.home / "server.log", "w")  # noqa: SIM115
+        self.log = open(self.home / "server.log", "w")
         self.proc = subprocess.Popen([*server_cmd(), "run", "--host", "127.0.0.1", "--port", str(port)], env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{port}"

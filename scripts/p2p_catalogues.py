@@ -40,7 +40,7 @@ def scoop(repo: str, name: str) -> list[tuple[str, str, str, str]]:
     files = [f for f in git(repo, "ls-tree", "-r", "--name-only", "HEAD").decode().splitlines()
              if f.startswith("bucket/") and f.endswith(".json")]
     rows = []
-    for f, body in zip(files, blobs(repo, files)):
+    for f, body in zip(files, blobs(repo, files), strict=True):
         try:
             d = json.loads(body.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError):

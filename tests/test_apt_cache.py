@@ -7,6 +7,7 @@ import os
 import shutil
 import stat
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -96,8 +97,8 @@ def test_live_probe_runs_apt_once_then_answers_from_the_cache_until_the_inputs_c
     assert _run.started[before:] == ["apt"], "the second answer came from the cache"
     # apt's inputs "changed": the stored fingerprint no longer matches, so apt runs again.
     path = _aptcache.cache_file()
-    doc = json.loads(open(path, encoding="utf-8").read())
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
     doc["key"] = "0" * 64
-    open(path, "w", encoding="utf-8").write(json.dumps(doc))
+    Path(path).write_text(json.dumps(doc), encoding="utf-8")
     assert _linux.apt_upgradable() == first
     assert _run.started[before:] == ["apt", "apt"]

@@ -145,7 +145,7 @@ def test_every_decision_code_has_a_message_in_both_languages(rules):
     found, _ = decisions_by_check()
     missing = []
     for cid, codes in found.items():
-        for status, code in sorted(codes):
+        for _status, code in sorted(codes):
             msg = rules.check(cid).message(code)
             if msg is None:
                 missing.append(f"{cid}.{code}")

@@ -10,6 +10,7 @@ import socket
 import ssl
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from envcheck.diagnose import load_config, run_diagnose
 from envcheck.netcheck.assemble import diagnostics_from
 from envcheck.diagnose.config import Target, parse_endpoint
 from envcheck.diagnose.runner import FORMAT
+from envcheck.errors import UsageError
 from envcheck.report import assert_no_floats
 
 LOOP = "127.0.0.1"
@@ -296,15 +298,15 @@ def test_endpoint_override_and_reachability_facts(listener):
     eps = endpoints({"net.diagnose": ProbeResult(value=doc)})
     assert {(e.port, e.ok) for e in eps} == {(listener, True), (closed, False)}
     assert next(e for e in eps if not e.ok).error == "refused"
-    with pytest.raises(Exception):
+    with pytest.raises(UsageError, match="must be HOST:PORT"):
         parse_endpoint("no-port")
 
 
 def test_diagnostics_from_adds_wifi_and_keeps_privacy():
     from envcheck.probes import ProbeResult
 
-    raw = open("tests/fixtures/sources/windows_netsh_wlan_show_interfaces_open_network_en.txt",
-               encoding="utf-8").read()
+    raw = Path("tests/fixtures/sources/windows_netsh_wlan_show_interfaces_open_network_en.txt").read_text(
+        encoding="utf-8")
     netsh = "\n".join(ln for ln in raw.split("# --- block 2")[0].splitlines() if not ln.startswith("#"))
     doc = diagnostics_from({"win.wlan": ProbeResult(value=netsh),
                             "net.diagnose": ProbeResult(value={"format": FORMAT, "steps": [], "status": "ok"})})

@@ -29,7 +29,8 @@ def width_of(s: str) -> int:  # a monospace stand-in for font.measure: CJK 2, La
 
 
 def test_no_line_starts_with_closing_punctuation_or_ends_with_an_opening_bracket():
-    text = ("「スタート」→「設定」→「プライバシーとセキュリティ」→「Windows セキュリティ」→「ファイアウォールとネットワーク保護」"
+    text = ("「スタート」→「設定」→「プライバシーとセキュリティ」→「Windows セキュリティ」→"
+            "「ファイアウォールとネットワーク保護」"
             "を開き、「オフ」と表示されているネットワークを1つずつ選び、スイッチを「オン」にしてください。")
     for width in range(12, 60):
         lines = wrap(text, width, width_of)

@@ -6,6 +6,7 @@ Needs Debian's xvfb (and imagemagick for PNGs, fonts-noto-cjk for Japanese glyph
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -121,10 +122,9 @@ def window(env):
     yield make
     for w in made:
         errors = w.errors
-        try:
+        # Any failure to close means the test closed it already (or it died, which `errors` reports).
+        with contextlib.suppress(Exception):
             w.close()
-        except Exception:  # noqa: BLE001 - already closed by the test
-            pass
         assert not errors, errors
 
 
@@ -242,7 +242,8 @@ def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, m
     w.pump(0.1)
     from envcheck.upload import Outbox
 
-    assert app.last_outcome.kind == "kept" and "保管してあり" in app.notice.raw() and "インターネットではなく" in app.notice.raw()
+    assert app.last_outcome.kind == "kept"
+    assert "保管してあり" in app.notice.raw() and "インターネットではなく" in app.notice.raw()
     assert len(Outbox().waiting()) == 1
     w.shot("08-kept-for-later")
 
@@ -412,10 +413,8 @@ def _widget_texts(widget):
 
     out = []
     for option in ("text",):
-        try:
+        with contextlib.suppress(tk.TclError):
             out.append(str(widget.cget(option)))
-        except tk.TclError:
-            pass
     if isinstance(widget, tk.Text):
         out.append(widget.get("1.0", "end-1c"))
     if isinstance(widget, ttk.Treeview):
@@ -457,8 +456,8 @@ def english_words(texts, allowed=frozenset()):
     for t in texts:
         # Addresses are not words: URLs, settings links, host names (zoom.us).
         t = re.sub(r"https?://\S+|[a-z-]+:[\w.?=/-]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+\b", "", t)
-        words.update(w for w in re.findall(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*", t) if w not in ALLOWED_LATIN | allowed
-                     and not re.fullmatch(r"[A-Z]{1,3}\d*|\d+H2|H\d", w))
+        words.update(w for w in re.findall(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*", t)
+                     if w not in ALLOWED_LATIN | allowed and not re.fullmatch(r"[A-Z]{1,3}\d*|\d+H2|H\d", w))
     return words
 
 

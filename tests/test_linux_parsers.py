@@ -157,8 +157,8 @@ def test_os_release_is_read_key_by_key_with_quotes_removed(name, expected):
      OsInfo("linux", "LMDE 6 (faye)", "linuxmint", "6", id_like=("debian",))),
 ])
 def test_os_facts_take_id_version_id_and_pretty_name(name, info):
-    assert _linux.os_info({"linux.os_release": ok(source(name)),
-                           "linux.lsb_release": ProbeResult(error="/etc/lsb-release does not exist", kind="not_installed")}) == info
+    no_lsb = ProbeResult(error="/etc/lsb-release does not exist", kind="not_installed")
+    assert _linux.os_info({"linux.os_release": ok(source(name)), "linux.lsb_release": no_lsb}) == info
 
 
 MINT20_3_SESSION = "linux_os_release_and_lsb_release_mint20_3.txt"
@@ -214,7 +214,8 @@ def test_apt_list_counts_debian_security_suite():
 
 def test_apt_list_counts_security_anywhere_in_a_comma_list_of_suites():
     assert p.parse_apt_upgradable(
-        "Listing...\nlibc6/jammy-updates,jammy-security 2.35-0ubuntu3.8 amd64 [upgradable from: 2.35-0ubuntu3.7]\n") == 1
+        "Listing...\n"
+        "libc6/jammy-updates,jammy-security 2.35-0ubuntu3.8 amd64 [upgradable from: 2.35-0ubuntu3.7]\n") == 1
 
 
 def test_apt_list_on_debian_12_oldstable_counts_the_oldstable_security_lines():
@@ -249,7 +250,7 @@ def test_apt_history_newest_upgrade_end_date():
         Commandline: apt-get remove -y vim
         Remove: vim:amd64 (2:9.0.1378-2+deb12u2)
         End-Date: 2026-06-01  10:00:02
-        """)  # first two entries verbatim from this machine's /var/log/apt/history.log
+        """)  # noqa: E501 - first two entries verbatim from this machine's /var/log/apt/history.log
     assert p.last_apt_upgrade(text) == "2026-05-09T07:28:50"
 
 
@@ -293,7 +294,8 @@ def test_dnf_updateinfo_fedora_counts_every_sec_line():
 
 
 def test_yum_updateinfo_rhel7_counts_rhsa_lines():
-    text = lines_between("linux_dnf_updateinfo_security.txt", "RHSA-2019:0679", "RHSA-2019:0710 Important/Sec. python-libs")
+    text = lines_between("linux_dnf_updateinfo_security.txt", "RHSA-2019:0679",
+                         "RHSA-2019:0710 Important/Sec. python-libs")
     assert p.parse_dnf_security(text) == 3
 
 
@@ -351,7 +353,8 @@ def test_clamav_facts_take_the_newest_database_and_the_services():
 
 
 def test_no_clamav_database_means_no_antivirus_not_unknown():
-    assert _linux.antivirus({"linux.clamav_db": ProbeResult(error="no ClamAV database in /var/lib/clamav", kind="not_installed")}) == ()
+    no_db = ProbeResult(error="no ClamAV database in /var/lib/clamav", kind="not_installed")
+    assert _linux.antivirus({"linux.clamav_db": no_db}) == ()
 
 
 # ------------------------------------------------------------------------------------------- ufw
@@ -412,11 +415,15 @@ def test_firewalld_not_running_is_off_and_polkit_refusal_falls_back_to_systemctl
     assert (fw.name, fw.on) == ("firewalld", True)
 
 
+NO_UFW_CONF = ProbeResult(error="/etc/ufw/ufw.conf does not exist", kind="not_installed")
+NO_FIREWALLD = ProbeResult(error="firewall-cmd is not installed", kind="not_installed")
+
+
 def test_nft_ruleset_read_with_no_input_chain_is_a_firewall_that_is_off():
-    empty = '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}]}'
+    empty = ('{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", '
+             '"json_schema_version": 1}}]}')
     fws = _linux.firewalls({"linux.nft_ruleset": ok(empty),
-                            "linux.ufw_conf": ProbeResult(error="/etc/ufw/ufw.conf does not exist", kind="not_installed"),
-                            "linux.firewalld_state": ProbeResult(error="firewall-cmd is not installed", kind="not_installed")})
+                            "linux.ufw_conf": NO_UFW_CONF, "linux.firewalld_state": NO_FIREWALLD})
     assert [(f.name, f.on) for f in fws] == [("nftables", False)]
 
 
@@ -535,9 +542,9 @@ def test_an_old_snapshot_without_kinds_never_reads_not_installed():
 
 def test_systemctl_inactive_without_firewall_cmd_is_no_firewalld_not_an_off_one():
     # `systemctl is-active` prints "inactive" for units that do not exist.
-    fws = _linux.firewalls({"linux.firewalld_state": ProbeResult(error="firewall-cmd is not installed", kind="not_installed"),
+    fws = _linux.firewalls({"linux.firewalld_state": NO_FIREWALLD,
                             "linux.units": ok({"ufw": "inactive", "firewalld": "inactive", "nftables": "inactive"}),
-                            "linux.ufw_conf": ProbeResult(error="/etc/ufw/ufw.conf does not exist", kind="not_installed"),
+                            "linux.ufw_conf": NO_UFW_CONF,
                             "linux.nft_ruleset": ProbeResult(error="nft is not installed", kind="not_installed")})
     assert fws == ()
 

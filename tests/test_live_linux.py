@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_live_os_facts_match_this_machines_os_release(cli, tmp_path):
 
     for path in ("/etc/os-release", "/usr/lib/os-release"):
         try:
-            rel = parse_os_release(open(path, encoding="utf-8").read())
+            rel = parse_os_release(Path(path).read_text(encoding="utf-8"))
             break
         except FileNotFoundError:
             continue

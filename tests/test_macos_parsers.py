@@ -35,7 +35,7 @@ def _r(pid: str, value=None, error=None) -> dict:
 
 # ---- sw_vers (macos_sw_vers_variants.txt) ------------------------------------------------
 
-CATALINA = "ProductName:    Mac OS X\nProductVersion: 10.15.5\nBuildVersion:   19F101\n"          # rbenv/ruby-build#1451
+CATALINA = "ProductName:    Mac OS X\nProductVersion: 10.15.5\nBuildVersion:   19F101\n"  # rbenv/ruby-build#1451
 HIGH_SIERRA = "ProductName:\tMac OS X\nProductVersion:\t10.13\nBuildVersion:\t17A405\n"           # kernelpop#17
 SONOMA = "ProductName:\t\tmacOS\nProductVersion:\t\t14.0\nBuildVersion:\t\t23A344\n"
 SEQUOIA = "ProductName:\t\tmacOS\nProductVersion:\t\t15.7.4\nBuildVersion:\t\t24G517\n"
@@ -130,7 +130,8 @@ def test_firewalls_unreadable_is_unknown_never_off():
 def test_wifi_macos26_picks_en0_not_awdl0():
     doc = _probe("mac.sp_airport.json", "macos26_tahoe")
     w = wifi(_r("mac.sp_airport", doc))
-    assert (w.connected, w.security, w.label, w.signal_dbm) == (True, "wpa3", "spairport_security_mode_wpa3_personal", -52)
+    assert (w.connected, w.security, w.label, w.signal_dbm) == (True, "wpa3", "spairport_security_mode_wpa3_personal",
+                                                                 -52)
 
 
 def test_wifi_apple_typo_without_status_key():
@@ -145,7 +146,8 @@ def test_wifi_neighbour_networks_do_not_count():
     doc = _json_source("macos_system_profiler_spairport_wpa3_transition.json")
     en0 = doc["SPAirPortDataType"][0]["spairport_airport_interfaces"][0]
     del en0["spairport_current_network_information"]
-    en0["spairport_airport_other_local_wireless_networks"][0]["spairport_security_mode"] = "spairport_security_mode_none"
+    others = en0["spairport_airport_other_local_wireless_networks"]
+    others[0]["spairport_security_mode"] = "spairport_security_mode_none"
     assert isinstance(wifi(_r("mac.sp_airport", doc)), NoWifi)
 
 

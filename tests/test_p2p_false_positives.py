@@ -164,7 +164,8 @@ def test_look_alike_never_matches_a_file_sharing_signature(rules, name):
 def test_the_real_clients_named_in_the_terms_do_match(rules):
     # Article 5(5)'s examples, as their Windows uninstall entries and processes name them.
     for display, expected in [("Winny2", "Winny"), ("Share EX2", "Share"), ("WinMX 3.54", "WinMX"),
-                              ("Cabos 0.8.2", "Cabos"), ("LimeWire 5.5.16", "LimeWire / WireShare"), ("eMule", "eMule / aMule and their mods"),
+                              ("Cabos 0.8.2", "Cabos"), ("LimeWire 5.5.16", "LimeWire / WireShare"),
+                              ("eMule", "eMule / aMule and their mods"),
                               ("µTorrent", "µTorrent"), ("qBittorrent", "qBittorrent"), ("BitTorrent", "BitTorrent")]:
         hits = _p2p_hits(rules, display, "installed", "windows")
         assert expected in hits and hits <= {expected, GENERIC}, display

@@ -64,7 +64,8 @@ def test_snapshot_keeps_only_software_the_rules_name_and_no_wifi_names(rules):
     ident = Identity(user="x", hosts=(), home="/nonexistent", ips=())
     snap = {"format": "envcheck.snapshot/1", "captured_at": "2026-11-24T00:00:00Z", "platform": "windows",
             "probes": {
-                "win.uninstall": {"value": [{"hive": "HKCU", "DisplayName": "Zoom Workplace", "DisplayVersion": "6.3.0"},
+                "win.uninstall": {"value": [{"hive": "HKCU", "DisplayName": "Zoom Workplace",
+                                             "DisplayVersion": "6.3.0"},
                                             {"hive": "HKLM", "DisplayName": "My Diary 2024", "DisplayVersion": "1"},
                                             {"hive": "HKLM", "DisplayName": "qBittorrent 4.6.2"}], "error": None},
                 "win.wlan": {"value": "    Name                   : Wi-Fi\n    SSID                   : Tanaka-Home\n"
@@ -91,7 +92,8 @@ def test_netsh_in_any_language_keeps_only_what_the_wifi_reading_needs(rules):
     ident = Identity(user="x", hosts=(), home="/nonexistent", ips=())
     for name in ("es_open.txt", "de_wpa2_enterprise.txt", "zh_wpa2_enterprise.txt", "es_disconnected_radio_off.txt"):
         text = (Path(__file__).parent / "fixtures" / "netsh" / name).read_text(encoding="utf-8").split("# ----\n")[1]
-        text = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#") and ln.strip() != "netsh wlan show interfaces")
+        text = "\n".join(ln for ln in text.splitlines()
+                         if not ln.startswith("#") and ln.strip() != "netsh wlan show interfaces")
         snap = {"format": "envcheck.snapshot/1", "captured_at": "2026-11-24T00:00:00Z", "platform": "windows",
                 "probes": {"win.wlan": {"value": text, "error": None}}}
         out = scrub_snapshot(snap, rules, ident)["probes"]["win.wlan"]["value"]

@@ -50,8 +50,8 @@ def _wrong_shape(real):
     """A value of another JSON type than the probe's real one, or random text for a text probe."""
     if isinstance(real, str):
         # Non-blank: an empty output is a real reading for some probes (dnf with nothing pending).
-        return st.one_of(st.text(min_size=1, max_size=300).filter(str.strip), st.integers(), st.lists(scalars, max_size=3),
-                         st.dictionaries(st.text(max_size=8), scalars, max_size=3))
+        return st.one_of(st.text(min_size=1, max_size=300).filter(str.strip), st.integers(),
+                         st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=8), scalars, max_size=3))
     if isinstance(real, dict):
         return st.one_of(st.text(max_size=60), st.integers(), st.lists(garbage, max_size=3))
     if isinstance(real, list):

@@ -134,8 +134,9 @@ def test_nft_input_policy_takes_any_json(doc):
 
 
 @SETTINGS
-@given(blob=st.binary(max_size=400) | st.builds(lambda il, dl, rest: il.to_bytes(4, "big") + dl.to_bytes(4, "big") + rest,
-                                                  st.integers(0, 50), st.integers(0, 500), st.binary(max_size=800)))
+@given(blob=st.binary(max_size=400) | st.builds(
+    lambda il, dl, rest: il.to_bytes(4, "big") + dl.to_bytes(4, "big") + rest,
+    st.integers(0, 50), st.integers(0, 500), st.binary(max_size=800)))
 def test_parse_rpm_header_takes_any_bytes(blob):
     got = _no_raise(_linux_parse.parse_rpm_header, blob)
     assert got is None or (isinstance(got, list) and len(got) == 2)

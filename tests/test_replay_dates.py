@@ -89,7 +89,8 @@ def test_the_agent_cannot_rescue_a_machine_the_tables_prove_behind():
 
 
 @pytest.mark.parametrize(("agent_kw", "policy", "code"), [
-    ({"Updates": [{"Title": "2026-09 Cumulative Update (KB5070001)", "CategoryIds": ["0fa1201d-4330-4fa8-8ae9-b877473b6441"],
+    ({"Updates": [{"Title": "2026-09 Cumulative Update (KB5070001)",
+                   "CategoryIds": ["0fa1201d-4330-4fa8-8ae9-b877473b6441"],
                    "KB": ["5070001"], "MsrcSeverity": "Critical"}]}, None, "agent_pending"),
     ({"RebootRequired": True}, None, "restart_pending"),
     ({}, {"PauseUpdatesExpiryTime": "2027-12-31T00:00:00Z"}, "updates_paused"),

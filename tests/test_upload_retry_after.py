@@ -21,7 +21,7 @@ class _Busy:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
+            def do_POST(self):  # http.server calls it by this name
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 outer.posts += 1
                 if outer.posts <= outer.busy:

@@ -176,7 +176,8 @@ def test_wlanapi_recorded_values():
     assert isinstance(from_wlanapi({"service": "not_running", "interfaces": []}), NoWifi)
     assert isinstance(from_wlanapi({"service": "absent", "interfaces": []}), NoWifi)
     assert isinstance(from_wlanapi({"service": "something new", "interfaces": "?"}), Unknown)
-    refused = from_wlanapi({"interfaces": [{"state": "wlan_interface_state_connected", "query_error": "access_denied"}]})
+    refused = from_wlanapi({"interfaces": [{"state": "wlan_interface_state_connected",
+                                            "query_error": "access_denied"}]})
     assert isinstance(refused, Unknown) and refused.kind == "permission_denied"
     for odd in ({"interfaces": [{"state": "wlan_interface_state_authenticating"}]}, {"interfaces": "x"}, [], None,
                 {"interfaces": [{"state": "wlan_interface_state_connected", "query_error": "error 1168"}]}):
@@ -185,7 +186,8 @@ def test_wlanapi_recorded_values():
 
 def test_two_adapters_the_least_safe_link_decides():
     value = {"interfaces": [
-        {"state": "wlan_interface_state_connected", "auth": "DOT11_AUTH_ALGO_RSNA_PSK", "cipher": "DOT11_CIPHER_ALGO_CCMP"},
+        {"state": "wlan_interface_state_connected", "auth": "DOT11_AUTH_ALGO_RSNA_PSK",
+         "cipher": "DOT11_CIPHER_ALGO_CCMP"},
         {"state": "wlan_interface_state_connected", "auth": "DOT11_AUTH_ALGO_80211_OPEN",
          "cipher": "DOT11_CIPHER_ALGO_NONE", "security_enabled": False}]}
     assert from_wlanapi(value).security == "open"

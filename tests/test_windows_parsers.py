@@ -240,7 +240,7 @@ Headset Microphone (CORSAIR VIRTUOSO Wireless Gaming Headset)   False SWD\\MMDEV
 Monitors (Xonar U7)                                              True SWD\\MMDEVAPI\\{0.0.0.00000000}.{5D16E8DA-37A3-4657-8D52-57FFE97F4EF9}
 S/PDIF 1 (Virtual Audio Cable)                                  False SWD\\MMDEVAPI\\{0.0.1.00000000}.{42BA34C2-E6E7-452D-BCE3-ADCBEC30E1A4}
 Line 1 (Virtual Audio Cable)                                    False SWD\\MMDEVAPI\\{0.0.0.00000000}.{185D6665-3115-45BD-9E85-39BA4E326DDD}
-"""
+"""  # noqa: E501 - captured output, verbatim
     rows = winfmt.parse_format_table(table)
     assert [r["Present"] for r in rows] == [False, False, True, False, False]
     # "Headset (…)" is a render endpoint although its name sounds like a microphone: the id decides.

@@ -101,7 +101,7 @@ def parse_format_table(text: str) -> list[dict[str, Any]]:
         # Each column runs from its dashes to the next column's: left-aligned text may be
         # wider than its dashes, right-aligned bools/numbers end at them.
         cells = [line[s:(starts[k + 1] if k + 1 < len(starts) else None)] for k, s in enumerate(starts)]
-        rows.append({n: coerce(c) for n, c in zip(names, cells)})
+        rows.append({n: coerce(c) for n, c in zip(names, cells, strict=True)})
     return rows
 
 

@@ -38,6 +38,11 @@ def unknown(reason: str, kind: str | None = None) -> dict:
     return {"unknown": reason[:300], **({"kind": kind} if kind else {})}
 
 
+def unknown_fact(fact: Unknown) -> dict:
+    """Evidence for one Unknown fact (callers test isinstance first, so the type checker narrows the fact)."""
+    return unknown(fact.reason, fact.kind)
+
+
 def unknown_of(*facts: Any) -> dict | None:
     """Evidence for the first Unknown among `facts`, else None."""
     for f in facts:

@@ -170,7 +170,7 @@ def _keys(display: str) -> tuple[str, frozenset[str], frozenset[str]]:
     c = core(display)
     light = " ".join(_strip(normalise(display).split(), full=False))
     exact = frozenset({c, _without_digits(c), light}) if c else frozenset()
-    prefixes = set()
+    prefixes: set[str] = set()
     for cand in exact:
         words = cand.split()
         prefixes.update(" ".join(words[:k]) for k in range(1, len(words) + 1))
@@ -200,7 +200,4 @@ def matches_exe(sig: Signature, process: str) -> bool:
         return True
     if r.excluded(normalise(process)):
         return False
-    for cand in {e, _without_digits(e)}:
-        if cand in r.stems_compact or cand in r.exe_forks:
-            return True
-    return False
+    return any(cand in r.stems_compact or cand in r.exe_forks for cand in {e, _without_digits(e)})

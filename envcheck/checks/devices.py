@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from envcheck.checks._base import Check, Decision, items, names, unknown_of
-from envcheck.facts.model import Facts, NoWifi, Wifi
+from envcheck.checks._base import Check, Decision, items, names, unknown_fact, unknown_of
+from envcheck.facts.model import Facts, NoWifi, Unknown, Wifi
 from envcheck.ruleset import Rules
 
 
@@ -48,8 +48,8 @@ def decide_wifi(ev: dict, rules: Rules, now: datetime, platform: str) -> Decisio
 def extract_reach(facts: Facts, rules: Rules) -> dict:
     if facts.endpoints is None:
         return {"offline": True}
-    if (u := unknown_of(facts.endpoints)):
-        return u
+    if isinstance(facts.endpoints, Unknown):
+        return unknown_fact(facts.endpoints)
     return {"targets": [{"name": e.name, "host": e.host, "port": e.port, "ok": e.ok, "ms": e.ms, "error": e.error}
                         for e in facts.endpoints]}
 

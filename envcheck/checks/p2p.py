@@ -128,7 +128,7 @@ def decide_p2p(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision
     if failing:
         params = {"names": names(failing), "items": names(failing, "item"), **_how(failing)}
         return Decision("fail", "handler", params) if only_handlers else Decision("fail", "found", params)
-    sources = ev.get("sources") if isinstance(ev.get("sources"), dict) else {}
+    sources = ev["sources"] if isinstance(ev.get("sources"), dict) else {}
     bad = {k: v for k, v in sources.items() if v != "ok"}
     if bad or not sources:
         return Decision("unknown", "partial", {"reason": "; ".join(f"{k}: {v}" for k, v in bad.items()) or "-"})

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from envcheck.checks._base import Check, Decision, day, items, matches_item, names, parse_day, unknown_of
-from envcheck.facts.model import Facts
+from envcheck.checks._base import Check, Decision, day, items, matches_item, names, parse_day, unknown_fact
+from envcheck.facts.model import Facts, Unknown
 from envcheck.ruleset import Rules
 
 
 def extract_firewall(facts: Facts, rules: Rules) -> dict:
-    if (u := unknown_of(facts.firewalls)):
-        return u
+    if isinstance(facts.firewalls, Unknown):
+        return unknown_fact(facts.firewalls)
     return {"firewalls": [{"name": f.name, "on": f.on, "detail": {k: v for k, v in f.detail},
                            "note": f.note} for f in facts.firewalls]}
 
@@ -33,7 +33,8 @@ def decide_firewall(ev: dict, rules: Rules, now: datetime, platform: str) -> Dec
     if not off:
         return Decision("fail", "off", {"names": names(fws)})
     order = [p for p in _PROFILE_JA if p in off]
-    return Decision("fail", "off_profiles", {"names": names(fws), "profiles_ja": "・".join(_PROFILE_JA[p] for p in order),
+    return Decision("fail", "off_profiles", {"names": names(fws),
+                                             "profiles_ja": "・".join(_PROFILE_JA[p] for p in order),
                                              "profiles_en": ", ".join(order)})
 
 
@@ -42,8 +43,8 @@ _PROFILE_JA = {"domain": "ドメイン", "private": "プライベート", "publi
 
 
 def extract_antivirus(facts: Facts, rules: Rules) -> dict:
-    if (u := unknown_of(facts.antivirus)):
-        return u
+    if isinstance(facts.antivirus, Unknown):
+        return unknown_fact(facts.antivirus)
     products = [{"name": p.name, "state": p.state, "up_to_date": p.up_to_date, "definitions": day(p.definitions),
                  "threats": p.threats, "source": p.source} for p in facts.antivirus]
     # Products with no OS registry (third-party antivirus on macOS and Linux) are found among the apps.
@@ -107,7 +108,8 @@ def decide_updated(ev: dict, rules: Rules, now: datetime, platform: str) -> Deci
             return Decision("unknown", "unreadable", {"names": names(
                 [p for p in products if accepted(rules, str(p.get("name")), platform)])})
         return Decision("skipped", "no_antivirus", {})
-    stale, unread = [], []
+    stale: list[tuple[dict, date | None, int | None]] = []  # (product, definitions' day, age in days)
+    unread: list[dict] = []
     for p in active:
         when = parse_day(p.get("definitions"))
         if when is not None:
@@ -123,10 +125,10 @@ def decide_updated(ev: dict, rules: Rules, now: datetime, platform: str) -> Deci
             unread.append(p)
     if unread:
         return Decision("unknown", "unreadable", {"names": names(unread)})
-    p, when, age = stale[0]
+    p, when, days = stale[0]
     if when is None:
         return Decision("fail", "outdated_flag", {"name": str(p["name"])})
-    return Decision("fail", "old", {"name": str(p["name"]), "date": when.isoformat(), "days": str(age),
+    return Decision("fail", "old", {"name": str(p["name"]), "date": when.isoformat(), "days": str(days),
                                     "max_days": str(_max_age(rules, p))})
 
 

@@ -17,7 +17,7 @@ from envcheck.checks._base import (
     matches_item,
     matches_process,
     names,
-    unknown_of,
+    unknown_fact,
 )
 from envcheck.checks.p2p import decide_p2p, extract_p2p
 from envcheck.facts.model import Facts, Unknown
@@ -69,7 +69,7 @@ def _decide_absent(ev: dict, sigs: tuple[Signature, ...], platform: str) -> Deci
     found = _still_matching(ev, sigs, platform)
     if found:
         return Decision("fail", "found", {"names": names(found), "items": names(found, "item")})
-    sources = ev.get("sources") if isinstance(ev.get("sources"), dict) else {}
+    sources = ev["sources"] if isinstance(ev.get("sources"), dict) else {}
     bad = {k: v for k, v in sources.items() if v != "ok"}
     if bad or not sources:
         return Decision("unknown", "partial", {"reason": "; ".join(f"{k}: {v}" for k, v in bad.items()) or "-"})
@@ -81,8 +81,8 @@ def decide_recording(ev: dict, rules: Rules, now: datetime, platform: str) -> De
 
 
 def extract_zoom(facts: Facts, rules: Rules) -> dict:
-    if (u := unknown_of(facts.software)):
-        return u
+    if isinstance(facts.software, Unknown):
+        return unknown_fact(facts.software)
     installs = [{"item": s.name, "kind": s.kind, "ident": s.ident, "version": s.version}
                 for s in facts.software if matches_item(rules.zoom, s.name, s.kind, s.ident, facts.platform)]
     return {"installs": installs}
@@ -114,8 +114,8 @@ def decide_zoom_updated(ev: dict, rules: Rules, now: datetime, platform: str) ->
 
 
 def extract_browsers(facts: Facts, rules: Rules) -> dict:
-    if (u := unknown_of(facts.software)):
-        return u
+    if isinstance(facts.software, Unknown):
+        return unknown_fact(facts.software)
     found = []
     for s in facts.software:
         for sig in rules.browsers:
@@ -145,9 +145,9 @@ def decide_browsers(ev: dict, rules: Rules, now: datetime, platform: str) -> Dec
             continue
         # An extended-support line (Firefox ESR) has its own, lower minimum; distributions such as
         # RHEL ship ESR without "esr" in the version, so the ESR major decides too.
-        esr = mins[1]
-        on_esr = esr is not None and ("esr" in text.lower() or v.release[0] == esr.release[0])
-        low = esr if on_esr else mins[0]
+        low, esr = mins
+        if esr is not None and ("esr" in text.lower() or v.release[0] == esr.release[0]):
+            low = esr
         if v < low:
             old.append(f"{b['name']} {v} (< {low})")
     if old:

@@ -8,16 +8,16 @@ from typing import Any
 
 from packaging.version import Version
 
-from envcheck.checks._base import (Check, Decision, day, leading_version, parse_day, unknown, unknown_of)
+from envcheck.checks._base import (Check, Decision, day, leading_version, parse_day, unknown, unknown_fact, unknown_of)
 from envcheck.facts.model import Facts, LinuxUpdates, OsInfo, Unknown, UpdateAgent
 from envcheck.ruleset import Rules
 
 
 def _os_evidence(facts: Facts) -> dict:
-    if (u := unknown_of(facts.os)):
-        return u
+    if isinstance(facts.os, Unknown):
+        return unknown_fact(facts.os)
     o: OsInfo = facts.os
-    ev = {"os": o.family, "name": o.name, "product": o.product, "version": o.version}
+    ev: dict[str, Any] = {"os": o.family, "name": o.name, "product": o.product, "version": o.version}
     if o.family == "windows":
         ev.update(build=int(o.build) if o.build and o.build.isdigit() else None, revision=o.revision,
                   edition=o.edition)
@@ -42,7 +42,8 @@ def lifecycle_row(ev: dict, rules: Rules) -> dict | None:
     fam = ev.get("os")
     if fam == "windows":
         family = dict(rules.edition_families).get(str(ev.get("edition") or "").lower(), "consumer")
-        rows = [r for r in rules.windows_lifecycle if r["build"] == ev.get("build") and r["product"] == ev.get("product")]
+        rows = [r for r in rules.windows_lifecycle
+                if r["build"] == ev.get("build") and r["product"] == ev.get("product")]
         return next((r for r in rows if r["family"] == family), None)
     if fam == "macos":
         major = _macos_major(ev.get("version"))
@@ -169,7 +170,8 @@ def _patched_stream(ev: dict, rules: Rules) -> tuple[list[tuple[Any, date, str]]
     """(security releases as (level, date, label) sorted by date, installed level) for Windows/macOS."""
     if ev.get("os") == "windows":
         rows = [r for r in rules.windows_updates if r["build"] == ev.get("build") and r.get("kind") != "preview"]
-        rel = [(r["revision"], r["released"], f"{r['build']}.{r['revision']}" + (f" ({r['kb']})" if r.get("kb") else ""))
+        rel = [(r["revision"], r["released"],
+                f"{r['build']}.{r['revision']}" + (f" ({r['kb']})" if r.get("kb") else ""))
                for r in rows]
         return sorted(rel, key=lambda x: x[1]), ev.get("revision")
     if ev.get("os") == "macos":

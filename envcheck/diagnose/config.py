@@ -152,7 +152,8 @@ def parse_config(data: dict) -> Config:
         if code not in causes:
             v.fail(f"causes.{code}", "missing (every cause the diagnostics can report needs ja and en)")
     return Config(limits=limits, min_kbps=v.get(bw, "min_kbps", "bandwidth", int),
-                  hd_kbps=v.get(bw, "hd_kbps", "bandwidth", int), bandwidth_source=v.get(bw, "source", "bandwidth", str),
+                  hd_kbps=v.get(bw, "hd_kbps", "bandwidth", int),
+                  bandwidth_source=v.get(bw, "source", "bandwidth", str),
                   captive_url=cap_url, captive_status=v.get(cap, "expect_status", "captive", int),
                   captive_body=v.get(cap, "expect_body", "captive", str),
                   intake_url=v.get(intake, "url", "intake", str, ""),

@@ -58,10 +58,10 @@ def judge_tls(raw: dict, host: str, expected: tuple[str, ...], cfg) -> dict:
     if issuer and issuer == subject:
         return {**step, "status": "failed", "intercepted": True,
                 "cause": cause(cfg.causes, "tls_self_signed", host=host, issuer=shown)}
-    if expected:
-        if _norm(issuer.get("O", "")) not in {_norm(e) for e in expected}:
-            return {**step, "status": "failed", "intercepted": True,
-                    "cause": cause(cfg.causes, "tls_intercepted", host=host, issuer=shown, expected=", ".join(expected))}
+    if expected and _norm(issuer.get("O", "")) not in {_norm(e) for e in expected}:
+        return {**step, "status": "failed", "intercepted": True,
+                "cause": cause(cfg.causes, "tls_intercepted", host=host, issuer=shown,
+                               expected=", ".join(expected))}
     if not raw.get("verified"):
         return {**step, "status": "failed", "intercepted": True,
                 "cause": cause(cfg.causes, "tls_untrusted", host=host, error=raw.get("verify_error") or "-")}

@@ -69,9 +69,8 @@ def from_env(env: dict[str, str]) -> dict:
     return out
 
 
-def parse_scutil(text: str) -> dict:
-    """`scutil --proxy` output -> {"http": ..., "https": ..., "socks": ..., "pac": ..., "auto_discovery": bool,
-    "exceptions": [...]} with only the proxies that are enabled."""
+def _scutil_fields(text: str) -> tuple[dict[str, str], list[str]]:
+    """`scutil --proxy` output -> ({key: value} of the top level, the ExceptionsList entries)."""
     flat: dict[str, str] = {}
     exceptions: list[str] = []
     in_array = None
@@ -83,9 +82,8 @@ def parse_scutil(text: str) -> dict:
         if in_array:
             if s == "}":
                 in_array = None
-            elif m and m.group(1).isdigit():
-                if in_array == "ExceptionsList":
-                    exceptions.append(m.group(2))
+            elif m and m.group(1).isdigit() and in_array == "ExceptionsList":
+                exceptions.append(m.group(2))
             continue
         if not m:
             continue
@@ -94,6 +92,13 @@ def parse_scutil(text: str) -> dict:
             in_array = key
             continue
         flat[key] = val
+    return flat, exceptions
+
+
+def parse_scutil(text: str) -> dict:
+    """`scutil --proxy` output -> {"http": ..., "https": ..., "socks": ..., "pac": ..., "auto_discovery": bool,
+    "exceptions": [...]} with only the proxies that are enabled."""
+    flat, exceptions = _scutil_fields(text)
     out: dict = {}
     for kind, prefix in (("http", "HTTP"), ("https", "HTTPS"), ("socks", "SOCKS")):
         if flat.get(f"{prefix}Enable") == "1" and flat.get(f"{prefix}Proxy"):
@@ -155,7 +160,9 @@ def summary(settings: dict) -> str:
 
 
 def _read_registry() -> dict:
-    import winreg  # Windows only
+    if sys.platform != "win32":  # read_proxy calls it only there; mypy reads the guard too
+        raise ModuleNotFoundError("winreg exists only on Windows")
+    import winreg
 
     values: dict = {}
     path = r"Software\Microsoft\Windows\CurrentVersion\Internet Settings"

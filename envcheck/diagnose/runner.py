@@ -11,7 +11,7 @@ import threading
 import time
 from typing import Callable
 
-from envcheck.diagnose import FORMAT, judge, net  # noqa: F401 (FORMAT re-exported)
+from envcheck.diagnose import FORMAT, judge, net
 from envcheck.diagnose.causes import cause
 from envcheck.diagnose.config import Config, Target
 
@@ -55,18 +55,10 @@ def _is_ip(host: str) -> bool:
 
 
 def _target(run: _Run, t: Target) -> None:
+    """One target's steps in order: name, TCP ports (in parallel), then TLS and HTTP on the main port."""
     cfg, base = run.cfg, {"target": t.name, "host": t.host}
     k_dns, k_tls, k_http = f"{t.name}|dns", f"{t.name}|tls", f"{t.name}|http"
-    run.plan(k_dns, {**base, "step": "dns"})
-    for p in t.tcp:
-        run.plan(f"{t.name}|tcp|{p}", {**base, "step": "tcp", "port": p})
-    if t.tls:
-        run.plan(k_tls, {**base, "step": "tls", "port": t.tls_port})
-    if t.http_path:
-        run.plan(k_http, {**base, "step": "http", "port": t.tls_port})
-    if t.udp:
-        run.done(f"{t.name}|udp", {**base, "step": "udp", "ports": judge.port_ranges(t.udp), "status": "skipped",
-                                   "cause": cause(cfg.causes, "udp_unverified", ports=judge.port_ranges(t.udp))})
+    _plan_target(run, t, base)
     first = t.tcp[0] if t.tcp else 443
     raw = net.resolve(t.host, first, run.left(cfg.limit("dns_timeout_ms")))
     if _is_ip(t.host):
@@ -78,6 +70,33 @@ def _target(run: _Run, t: Target) -> None:
             run.done(key, {"status": "skipped", "reason": "name not resolved"})
         return
     addr = raw["addrs"][0]
+    results = _connect_all(run, t, addr, base)
+    main_ok = results.get(t.tls_port, {}).get("ok") if t.tls_port in t.tcp else True
+    if not main_ok:
+        for key in (k_tls, k_http):
+            run.done(key, {"status": "skipped", "reason": f"port {t.tls_port} not reachable"})
+        return
+    _tls_and_http(run, t, _with_port(addr, t.tls_port), base)
+
+
+def _plan_target(run: _Run, t: Target, base: dict) -> None:
+    """Every step the target will report, planned up front (UDP is reported at once: it is not probed)."""
+    cfg = run.cfg
+    run.plan(f"{t.name}|dns", {**base, "step": "dns"})
+    for p in t.tcp:
+        run.plan(f"{t.name}|tcp|{p}", {**base, "step": "tcp", "port": p})
+    if t.tls:
+        run.plan(f"{t.name}|tls", {**base, "step": "tls", "port": t.tls_port})
+    if t.http_path:
+        run.plan(f"{t.name}|http", {**base, "step": "http", "port": t.tls_port})
+    if t.udp:
+        run.done(f"{t.name}|udp", {**base, "step": "udp", "ports": judge.port_ranges(t.udp), "status": "skipped",
+                                   "cause": cause(cfg.causes, "udp_unverified", ports=judge.port_ranges(t.udp))})
+
+
+def _connect_all(run: _Run, t: Target, addr, base: dict) -> dict[int, dict]:
+    """TCP connects to every port of the target in parallel; {port: net.connect's result}."""
+    cfg = run.cfg
     results: dict[int, dict] = {}
 
     def one(port: int) -> None:
@@ -90,18 +109,18 @@ def _target(run: _Run, t: Target) -> None:
         th.start()
     for th in threads:
         th.join(run.left(cfg.limit("connect_timeout_ms")) + 0.05)
-    main_ok = results.get(t.tls_port, {}).get("ok") if t.tls_port in t.tcp else True
-    if not main_ok:
-        for key in (k_tls, k_http):
-            run.done(key, {"status": "skipped", "reason": f"port {t.tls_port} not reachable"})
-        return
-    main_addr = _with_port(addr, t.tls_port)
+    return results
+
+
+def _tls_and_http(run: _Run, t: Target, main_addr, base: dict) -> None:
+    cfg = run.cfg
     if t.tls:
         r = net.tls_handshake(t.host, main_addr, run.left(cfg.limit("tls_timeout_ms")))
-        run.done(k_tls, {**base, "port": t.tls_port, **judge.judge_tls(r, t.host, t.expected_issuers, cfg)})
+        run.done(f"{t.name}|tls", {**base, "port": t.tls_port, **judge.judge_tls(r, t.host, t.expected_issuers, cfg)})
     if t.http_path:
-        r = net.http_roundtrip(t.host, t.tls_port, t.tls, t.http_path, main_addr, run.left(cfg.limit("http_timeout_ms")))
-        run.done(k_http, {**base, "port": t.tls_port, **judge.judge_http(r, t.host, cfg)})
+        r = net.http_roundtrip(t.host, t.tls_port, t.tls, t.http_path, main_addr,
+                               run.left(cfg.limit("http_timeout_ms")))
+        run.done(f"{t.name}|http", {**base, "port": t.tls_port, **judge.judge_http(r, t.host, cfg)})
 
 
 def _captive(run: _Run) -> None:

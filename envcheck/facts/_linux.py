@@ -51,38 +51,41 @@ def software(r: Mapping[str, ProbeResult]) -> tuple[Software, ...] | Unknown:
     return tuple(out)
 
 
-def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
-    units = r.get("linux.units")
-    states = units.value if units and units.ok and isinstance(units.value, dict) else {}
-    found: list[Firewall] = []
-
+def _ufw(r: Mapping[str, ProbeResult], states: dict) -> Firewall | None:
     # ufw: `ufw status` (root) is the truth; otherwise its configuration plus the service state.
     status = r.get("linux.ufw_status")
     conf = r.get("linux.ufw_conf")
     if status and status.ok and isinstance(status.value, str) and p.parse_ufw_status(status.value) is not None:
-        found.append(Firewall("ufw", p.parse_ufw_status(status.value), note="ufw status"))
-    elif conf and conf.ok and isinstance(conf.value, str):
+        return Firewall("ufw", p.parse_ufw_status(status.value), note="ufw status")
+    if conf and conf.ok and isinstance(conf.value, str):
         enabled = p.parse_ufw_conf(conf.value)
         svc = states.get("ufw")
+        on: bool | None
         if enabled is False or (enabled and svc in ("inactive", "failed")):
             on = False
         elif enabled and svc == "active":
             on = True
         else:
             on = None
-        found.append(Firewall("ufw", on, detail=(("configured", enabled), ("service", svc == "active")),
-                              note="ufw.conf ENABLED and the ufw service (ufw status needs administrator rights)"))
+        return Firewall("ufw", on, detail=(("configured", enabled), ("service", svc == "active")),
+                        note="ufw.conf ENABLED and the ufw service (ufw status needs administrator rights)")
+    return None
 
+
+def _firewalld(r: Mapping[str, ProbeResult], states: dict) -> Firewall | None:
     fw_state = r.get("linux.firewalld_state")
     if fw_state and fw_state.ok and isinstance(fw_state.value, str) and fw_state.value.strip() in (
             "running", "not running"):
-        found.append(Firewall("firewalld", fw_state.value.strip() == "running", note="firewall-cmd --state"))
-    elif states.get("firewalld") in ("active", "inactive", "failed") and not (
+        return Firewall("firewalld", fw_state.value.strip() == "running", note="firewall-cmd --state")
+    if states.get("firewalld") in ("active", "inactive", "failed") and not (
             states.get("firewalld") == "inactive" and absent(r, "linux.firewalld_state")):
         # `systemctl is-active` says "inactive" for a unit that does not exist too: without
         # firewall-cmd that is no firewalld at all, not a firewalld that is off.
-        found.append(Firewall("firewalld", states["firewalld"] == "active", note="systemctl is-active firewalld"))
+        return Firewall("firewalld", states["firewalld"] == "active", note="systemctl is-active firewalld")
+    return None
 
+
+def _nftables(r: Mapping[str, ProbeResult], states: dict) -> Firewall | None:
     nft = r.get("linux.nft_ruleset")
     if nft and nft.ok and isinstance(nft.value, str):
         try:
@@ -91,16 +94,25 @@ def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
             doc = None
         policy = p.nft_input_policy(doc)
         if policy is not None:
-            found.append(Firewall("nftables", policy == "drop", detail=(("input policy drop", policy == "drop"),),
-                                  note=f"nft input chain policy {policy}"))
-        elif isinstance(doc, dict) and isinstance(doc.get("nftables"), list):
+            return Firewall("nftables", policy == "drop", detail=(("input policy drop", policy == "drop"),),
+                            note=f"nft input chain policy {policy}")
+        if isinstance(doc, dict) and isinstance(doc.get("nftables"), list):
             # The ruleset was read and no chain filters input: nothing drops incoming
             # traffic. That is a fact ("off"), not an unreadable state; before, a root
             # run on a stock Debian (nftables installed, empty ruleset) came out unknown.
-            found.append(Firewall("nftables", False, detail=(("input policy drop", False),),
-                                  note="no input filter chain in the nft ruleset"))
-    elif states.get("nftables") == "active":
-        found.append(Firewall("nftables", None, note="the nftables service is active; its ruleset needs administrator rights to read"))
+            return Firewall("nftables", False, detail=(("input policy drop", False),),
+                            note="no input filter chain in the nft ruleset")
+        return None
+    if states.get("nftables") == "active":
+        return Firewall("nftables", None,
+                        note="the nftables service is active; its ruleset needs administrator rights to read")
+    return None
+
+
+def firewalls(r: Mapping[str, ProbeResult]) -> tuple[Firewall, ...] | Unknown:
+    units = r.get("linux.units")
+    states = units.value if units and units.ok and isinstance(units.value, dict) else {}
+    found = [fw for fw in (_ufw(r, states), _firewalld(r, states), _nftables(r, states)) if fw is not None]
 
     if found:
         return tuple(found)

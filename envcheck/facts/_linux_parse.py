@@ -171,7 +171,7 @@ def parse_nmcli(fields: str, text: str) -> dict | None:
         values = _split_terse(line)
         if len(values) != len(names):
             continue
-        row = dict(zip(names, values))
+        row = dict(zip(names, values, strict=True))
         if row["ACTIVE"].lower() in ("yes", "はい"):
             return row
     return None

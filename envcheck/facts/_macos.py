@@ -190,11 +190,11 @@ def update_agent(r: Mapping[str, ProbeResult], installed: str | None = None) -> 
         if not isinstance(u, dict) or not _is_os_update(u):
             continue
         offered = _lead(u.get("Display Version"))
-        if here is not None and offered is not None and _is_macos(u):
-            # An upgrade to the next major (offered to every Mac that can run it) is not a missing fix;
-            # and the list is only rewritten at the next scan: at or below the running version it is in.
-            if _major(offered) != _major(here) or offered <= here:
-                continue
+        # An upgrade to the next major (offered to every Mac that can run it) is not a missing fix;
+        # and the list is only rewritten at the next scan: at or below the running version it is in.
+        if (here is not None and offered is not None and _is_macos(u)
+                and (_major(offered) != _major(here) or offered <= here)):
+            continue
         pending.append(str(u.get("Display Name") or u.get("Identifier") or "?")[:120])
     return UpdateAgent(source="softwareupdate", last_check=max(checks, default=None),
                        pending_security=len(pending), pending_names=tuple(pending))

@@ -112,7 +112,8 @@ _DEFENDER_NAME = re.compile(r"^(windows|microsoft)\s+defender\b", re.I)
 
 
 def _is_microsoft_defender(name: str, made_by_microsoft: bool) -> bool:
-    return bool(_DEFENDER_NAME.match(name)) or (made_by_microsoft and re.search(r"\bdefender\b", name, re.I) is not None)
+    return bool(_DEFENDER_NAME.match(name)) or (made_by_microsoft
+                                                 and re.search(r"\bdefender\b", name, re.I) is not None)
 
 
 def _with_defender_detail(p: AvProduct, mp: dict, threats: int | None) -> AvProduct:
@@ -266,7 +267,8 @@ def update_agent(r: Mapping[str, ProbeResult]) -> UpdateAgent | Unknown:
         sec = [u for u in _as_list(wua.get("Updates")) if _is_security(u)]
         pending = len(sec)
         names = tuple(str(u.get("Title") or "")[:120] for u in sec)
-    paused = max((t for t in (parse_time(pol.get("PauseUpdatesExpiryTime")), parse_time(pol.get("PauseQualityUpdatesEndTime")))
+    paused = max((t for t in (parse_time(pol.get("PauseUpdatesExpiryTime")),
+                              parse_time(pol.get("PauseQualityUpdatesEndTime")))
                   if t is not None), default=None)
     reboot = wua.get("RebootRequired")
     return UpdateAgent(source="wua", last_check=parse_time(wua.get("LastSearchSuccessDate")),

@@ -60,30 +60,39 @@ def from_wlanapi(doc: Any) -> WifiFact:
         return Unknown("win.wlanapi: no interface list", "unparsed")
     links: list[Wifi] = []
     for iface in ifaces:
-        state = iface.get("state")
-        if state in _NOT_CONNECTED:
-            continue
-        if state != _CONNECTED:
-            # associating, authenticating, discovering, disconnecting, ad hoc, or a new state.
-            return Unknown(f"win.wlanapi: a wireless interface is in state {str(state)[:60]}", "unparsed")
-        error = iface.get("query_error")
-        if error == "access_denied":
-            return Unknown(LOCATION_REASON, "permission_denied")
-        if error is not None:
-            return Unknown(f"win.wlanapi: WlanQueryInterface failed ({str(error)[:60]})", "failed")
-        auth, cipher = str(iface.get("auth")), str(iface.get("cipher"))
-        sec = _AUTH_SECURITY.get(auth, "unknown")
-        if sec == "open" and cipher in _WEP_CIPHERS:
-            sec = "wep"
-        elif sec == "open" and iface.get("security_enabled") is True:
-            sec = "unknown"  # open authentication yet security on: not a case Windows documents
-        q = iface.get("signal_quality")
-        links.append(Wifi(True, sec, auth, signal_percent=q if isinstance(q, int) and 0 <= q <= 100 else None,
-                          radio=str(iface["phy"]) if iface.get("phy") else None, source="wlanapi"))
+        link = _wlanapi_link(iface)
+        if isinstance(link, Unknown):
+            return link
+        if link is not None:
+            links.append(link)
     if links:
         return worst(links)
     n = len(ifaces)
     return NoWifi(f"wlanapi: {n} wireless interface{'s' if n != 1 else ''}, none connected")
+
+
+def _wlanapi_link(iface: dict) -> Wifi | Unknown | None:
+    """One interface of the win.wlanapi value: its link, None when not connected, Unknown when unreadable."""
+    state = iface.get("state")
+    if state in _NOT_CONNECTED:
+        return None
+    if state != _CONNECTED:
+        # associating, authenticating, discovering, disconnecting, ad hoc, or a new state.
+        return Unknown(f"win.wlanapi: a wireless interface is in state {str(state)[:60]}", "unparsed")
+    error = iface.get("query_error")
+    if error == "access_denied":
+        return Unknown(LOCATION_REASON, "permission_denied")
+    if error is not None:
+        return Unknown(f"win.wlanapi: WlanQueryInterface failed ({str(error)[:60]})", "failed")
+    auth, cipher = str(iface.get("auth")), str(iface.get("cipher"))
+    sec = _AUTH_SECURITY.get(auth, "unknown")
+    if sec == "open" and cipher in _WEP_CIPHERS:
+        sec = "wep"
+    elif sec == "open" and iface.get("security_enabled") is True:
+        sec = "unknown"  # open authentication yet security on: not a case Windows documents
+    q = iface.get("signal_quality")
+    return Wifi(True, sec, auth, signal_percent=q if isinstance(q, int) and 0 <= q <= 100 else None,
+                radio=str(iface["phy"]) if iface.get("phy") else None, source="wlanapi")
 
 
 def worst(links: list[Wifi]) -> Wifi:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 from envcheck.errors import EnvcheckError
@@ -17,24 +18,28 @@ def dpi_aware(platform: str | None = None) -> str:
 
     The manifest in build.spec says the same for the one-file build; this call covers `envcheck gui`
     from Python. Returns what was set ("per-monitor-v2", "per-monitor", "system", or "" elsewhere)."""
-    import sys
-
     if not (platform or sys.platform).startswith("win"):
+        return ""
+    return _declare_dpi_awareness()
+
+
+def _declare_dpi_awareness() -> str:
+    if sys.platform != "win32":  # ctypes.windll exists only there (mypy reads this guard too)
         return ""
     import ctypes
 
     try:  # Windows 10 1703+: DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2 = -4
-        if ctypes.windll.user32.SetProcessDpiAwarenessContext(ctypes.c_void_p(-4)):  # type: ignore[attr-defined]
+        if ctypes.windll.user32.SetProcessDpiAwarenessContext(ctypes.c_void_p(-4)):
             return "per-monitor-v2"
     except (AttributeError, OSError):
         pass
     try:  # Windows 8.1+: PROCESS_PER_MONITOR_DPI_AWARE = 2 (S_OK = 0)
-        if ctypes.windll.shcore.SetProcessDpiAwareness(2) == 0:  # type: ignore[attr-defined]
+        if ctypes.windll.shcore.SetProcessDpiAwareness(2) == 0:
             return "per-monitor"
     except (AttributeError, OSError):
         pass
     try:
-        return "system" if ctypes.windll.user32.SetProcessDPIAware() else ""  # type: ignore[attr-defined]
+        return "system" if ctypes.windll.user32.SetProcessDPIAware() else ""
     except (AttributeError, OSError):
         return ""
 

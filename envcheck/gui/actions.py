@@ -8,15 +8,50 @@ from __future__ import annotations
 import json
 import os
 from tkinter import filedialog
+from typing import TYPE_CHECKING, Callable
 
 from envcheck.gui import model, work
 from envcheck.gui.dialogs import ConsentDialog
 from envcheck.gui.jobs import Job
 
+if TYPE_CHECKING:
+    import tkinter as tk
+    from tkinter import ttk
+
+    from envcheck.gui.detail import WrappedLabel
+    from envcheck.office import Office
+    from envcheck.pipeline import CheckRun
+    from envcheck.ruleset import Rules
+
 
 class Actions:
+    # What the mixin uses of App, which sets them all in __init__/_build (declared for the type checker).
+    root: tk.Tk
+    lang: str
+    rules: Rules | None
+    office: Office
+    fonts: dict
+    run: CheckRun | None
+    diag_job: Job | None
+    send_job: Job | None
+    consent: ConsentDialog | None
+    notice_kind: str | None
+    _notice_source: Callable[[], None] | None
+    last_outcome: model.SendOutcome | None
+    notice: WrappedLabel
+    seeker_entry: ttk.Entry
+    diagnose_button: ttk.Button
+    send_button: ttk.Button
+
+    if TYPE_CHECKING:
+        def seeker_state(self) -> model.SeekerState: ...
+
+        def t(self, key: str, **values) -> str: ...
+
     # --- saving, diagnosing and sending ---------------------------------------------------------
     def report_to_sign(self, need_number: bool = False) -> dict | None:
+        if self.run is None:  # callers ask only with a result shown
+            return None
         state = self.seeker_state()
         if not state.ok:
             self.show_notice("fail", model.text(self.lang, "seeker_fix_first", reason=state.message.lstrip("✖ ")))
@@ -112,6 +147,7 @@ class Actions:
         receipt, error = result
         self.send_button.state(["!disabled"])
         self.send_button.focus_set()
+        assert self.run is not None, "a send starts from a shown result, and a result is never cleared"
         verdict = self.run.report["verdict"]
         render = lambda: model.send_outcome(self.lang, receipt, error, verdict, self.office)  # noqa: E731
         outcome = render()

@@ -6,11 +6,13 @@ envcheck/gui/model.py. The report is made only by envcheck.pipeline.run_check.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 import tkinter as tk
 from datetime import datetime
 from tkinter import ttk
+from typing import Callable, cast
 
 from envcheck.gui import fonts as fonts_mod
 from envcheck.gui import model, work
@@ -40,7 +42,7 @@ class App(Actions):
         self.trace = os.environ.get("ENVCHECK_GUI_TRACE")  # bench: timestamps of the window and the report
         self.fonts = fonts_mod.setup(root)
         if self.trace:  # before the layout: sizing the columns from the fonts maps the window already
-            self.root.bind("<Map>", lambda e: e.widget is self.root and self._mark("window"), add="+")
+            self.root.bind("<Map>", lambda e: self._mark("window") if e.widget is self.root else None, add="+")
         self._build()
         self.apply_lang()
         if autostart:
@@ -80,12 +82,12 @@ class App(Actions):
                         background="#14532d")
         style.map("Default.Send.TButton", background=[("active", "#1d6b3c"), ("disabled", "#9aa5a0")])
         style.configure("Send.TLabelframe.Label", font=f["bold"])
-        for status, (bg, fg) in model.COLOURS.items():
-            style.configure(f"{status}.Verdict.TLabel", background=bg, foreground=fg, font=f["verdict"],
+        for kind, (bg, fg) in model.COLOURS.items():
+            style.configure(f"{kind}.Verdict.TLabel", background=bg, foreground=fg, font=f["verdict"],
                             padding=(em * 3 // 4, em // 2))
-            style.configure(f"{status}.Next.TLabel", background=bg, foreground=fg, padding=(em * 3 // 4, 0, em * 3 // 4,
+            style.configure(f"{kind}.Next.TLabel", background=bg, foreground=fg, padding=(em * 3 // 4, 0, em * 3 // 4,
                                                                                             em // 2))
-            style.configure(f"{status}.Notice.TLabel", background=bg, foreground=fg, padding=(em * 3 // 4, em // 3))
+            style.configure(f"{kind}.Notice.TLabel", background=bg, foreground=fg, padding=(em * 3 // 4, em // 3))
 
         header = ttk.Frame(root, padding=(pad, em * 3 // 4, pad, em // 4))
         header.grid(row=0, column=0, sticky="ew")
@@ -165,13 +167,13 @@ class App(Actions):
         self.lang_button = ttk.Button(root, command=self.toggle_lang)
         self.lang_button.grid(in_=header, row=0, column=1, sticky="e")
 
-        root.bind_class("TButton", "<Return>", lambda e: e.widget.invoke())
-        root.bind_class("TButton", "<KP_Enter>", lambda e: e.widget.invoke())
+        root.bind_class("TButton", "<Return>", lambda e: cast(ttk.Button, e.widget).invoke())
+        root.bind_class("TButton", "<KP_Enter>", lambda e: cast(ttk.Button, e.widget).invoke())
         keys = {"r": self.start_check, "s": self.save, "u": self.send, "o": self.open_link, "l": self.toggle_lang,
                 "d": self.diagnose}
         for letter, action in keys.items():
             for seq in (f"<Alt-{letter}>", f"<Alt-{letter.upper()}>"):
-                root.bind(seq, lambda e, a=action: self._if_enabled(a))
+                root.bind(seq, self._on_key(action))
         root.bind("<F5>", lambda e: self._if_enabled(self.start_check))
         root.bind("<Control-r>", lambda e: self._if_enabled(self.start_check))
         root.bind("<Control-s>", lambda e: self._if_enabled(self.save))
@@ -196,13 +198,14 @@ class App(Actions):
         # The list is as wide as its words (never wider than 40 % of the window); the fix gets the rest.
         self.root.update_idletasks()
         total = min(result + item + 2 * em, int(self.body.winfo_width() * 0.4))
-        try:
+        with contextlib.suppress(tk.TclError):
             self.body.sashpos(0, total)
-        except tk.TclError:
-            pass
 
     def _check_ids(self) -> list[str]:
         return [c["id"] for c in self.run.report["checks"]] if self.run else []
+
+    def _on_key(self, action: Callable[[], object]) -> Callable[[tk.Event], str]:
+        return lambda e: self._if_enabled(action)
 
     def _if_enabled(self, action) -> str:
         button = {self.start_check: self.recheck_button, self.save: self.save_button, self.send: self.send_button,
@@ -239,8 +242,9 @@ class App(Actions):
         self._show_run()
         if self.run is None and self.check_error_reason:
             self._show_check_error()
-        if self.notice_kind and getattr(self, "_notice_source", None):
-            self._notice_source()
+        source = getattr(self, "_notice_source", None)
+        if self.notice_kind and source:
+            source()
 
     # --- seeker number ----------------------------------------------------------------------
     def seeker_state(self) -> model.SeekerState:

@@ -9,7 +9,7 @@ import tkinter as tk
 from tkinter import ttk
 
 from envcheck.gui import model
-from envcheck.gui.dialogs import _underline
+from envcheck.gui.dialogs import _underline, focus_and_break
 from envcheck.gui.wrap import measurer, wrap
 
 
@@ -63,8 +63,8 @@ class DetailPane(ttk.Frame):
         self.text.configure(yscrollcommand=scroll.set, state="disabled")
         self.text.grid(row=1, column=0, columnspan=2, sticky="nsew")
         scroll.grid(row=1, column=2, sticky="ns")
-        self.text.bind("<Tab>", lambda e: (self.text.tk_focusNext().focus_set(), "break")[1])
-        self.text.bind("<Shift-Tab>", lambda e: (self.text.tk_focusPrev().focus_set(), "break")[1])
+        self.text.bind("<Tab>", lambda e: focus_and_break(self.text.tk_focusNext()))
+        self.text.bind("<Shift-Tab>", lambda e: focus_and_break(self.text.tk_focusPrev()))
         self._measure = measurer(self._font())
         self._measure_bold = measurer(fonts["bold"])
         self._width = 0

@@ -6,6 +6,7 @@ repainting and tests can drive it with events.
 
 from __future__ import annotations
 
+import contextlib
 import tkinter as tk
 from tkinter import font as tkfont
 from tkinter import ttk
@@ -13,6 +14,13 @@ from typing import Callable
 
 from envcheck.gui import model
 from envcheck.gui.wrap import measurer, wrap
+
+
+def focus_and_break(widget: tk.Misc | None) -> str:
+    """Move the focus to `widget` (Tk's next/previous in Tab order) and stop Tk's own handling."""
+    if widget is not None:
+        widget.focus_set()
+    return "break"
 
 
 class ConsentDialog(tk.Toplevel):
@@ -46,8 +54,8 @@ class ConsentDialog(tk.Toplevel):
         self.text.grid(row=0, column=0, sticky="nsew")
         scroll.grid(row=0, column=1, sticky="ns")
         # Tab leaves the read-only text instead of being swallowed by it.
-        self.text.bind("<Tab>", lambda e: (self.text.tk_focusNext().focus_set(), "break")[1])
-        self.text.bind("<Shift-Tab>", lambda e: (self.text.tk_focusPrev().focus_set(), "break")[1])
+        self.text.bind("<Tab>", lambda e: focus_and_break(self.text.tk_focusNext()))
+        self.text.bind("<Shift-Tab>", lambda e: focus_and_break(self.text.tk_focusPrev()))
 
         buttons = ttk.Frame(frame, padding=(0, 10, 0, 0))
         buttons.grid(row=1, column=0, columnspan=2, sticky="e")
@@ -103,10 +111,8 @@ class ConsentDialog(tk.Toplevel):
             self.more_button.grid_remove()
 
     def _grab_later(self) -> None:
-        try:
+        with contextlib.suppress(tk.TclError):
             self.grab_set()
-        except tk.TclError:
-            pass
 
     def accept(self) -> None:
         self._close()

@@ -36,7 +36,10 @@ def setup(root) -> dict:
             f = tkfont.nametofont(name, root=root)
         except Exception:  # noqa: BLE001 - a named font missing on this Tk: keep the others
             continue
-        f.configure(size=SIZE, **({"family": family} if family else {}))
+        if family:
+            f.configure(size=SIZE, family=family)
+        else:
+            f.configure(size=SIZE)
     base = tkfont.nametofont("TkDefaultFont", root=root).actual()
     fam = family or base["family"]
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from typing import Any, Callable
@@ -48,7 +49,6 @@ class Job:
                 return
         except queue.Empty:
             pass
-        try:
+        # Whatever `after` raises here means the window was closed while the job ran: nothing to poll.
+        with contextlib.suppress(Exception):
             self.widget.after(POLL_MS, self._poll)
-        except Exception:  # noqa: BLE001 - the window was closed while the job ran
-            pass

@@ -46,7 +46,8 @@ def status_label(status: str, lang: str) -> str:
 
 _REASONS_JA = [
     (r"job-seeker number is empty", "求職番号が空です。"),
-    (r"may contain only digits and one hyphen, not '(.*)'", "数字とハイフン（-）だけで入力してください（使えない文字: {0}）。"),
+    (r"may contain only digits and one hyphen, not '(.*)'",
+     "数字とハイフン（-）だけで入力してください（使えない文字: {0}）。"),
     (r"without a hyphen must have 13 digits \(5 \+ 8\), got (\d+)",
      "ハイフンなしの場合は13けた（5けた＋8けた）です。今は{0}けたです。"),
     (r"more than one hyphen", "ハイフン（-）は1つだけにしてください。"),

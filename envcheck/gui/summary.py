@@ -14,7 +14,8 @@ from envcheck.office import Office
 
 _HEAD = {
     "ja": {"title": "利用環境チェックの結果", "made": "チェックした日時", "receipt": "受付番号", "seeker": "求職番号",
-           "none": "（なし）", "item": "項目", "result": "結果", "contact": "お問い合わせ", "unsent": "（まだ送信していません）"},
+           "none": "（なし）", "item": "項目", "result": "結果", "contact": "お問い合わせ",
+           "unsent": "（まだ送信していません）"},
     "en": {"title": "Device check result", "made": "Checked at", "receipt": "Receipt number",
            "seeker": "Job-seeker number", "none": "(none)", "item": "Item", "result": "Result", "contact": "Contact",
            "unsent": "(not sent yet)"},

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 from envcheck.gui import model
 
@@ -93,7 +94,7 @@ def flush_outbox(post=None) -> list[str]:
         return []
     outbox = Outbox()
     waiting = outbox.waiting() if config else []
-    if not waiting:
+    if config is None or not waiting:
         return []
     uploader, receipts = HttpUploader(config), []
     for path in waiting:
@@ -108,10 +109,12 @@ def open_link(link: str) -> None:
     """Open a settings page (ms-settings:, windowsdefender:, x-apple.systempreferences:) or a web page."""
     how, target = model.opener(link)
     if how == "startfile":
-        os.startfile(target)  # type: ignore[attr-defined]  # Windows only
+        if sys.platform != "win32":  # opener says "startfile" only there; mypy reads this guard too
+            raise AttributeError("os.startfile exists only on Windows")
+        os.startfile(str(target))
     elif how == "browser":
         import webbrowser
 
-        webbrowser.open(target)
+        webbrowser.open(str(target))
     else:
         subprocess.Popen(target, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

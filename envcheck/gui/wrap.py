@@ -12,7 +12,8 @@ import re
 from typing import Callable
 
 # May not start a line (closing brackets, punctuation, small kana, prolonged sound mark).
-NO_START = set("、。，．,.)）」』】〕〉》］｝!！?？:：;；・ー―‐〜～…‥ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々ゝゞヽヾ"
+NO_START = set("、。，．,.)）」』】〕〉》］｝!！?？:：;；・ー―‐〜～…‥"
+               "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々ゝゞヽヾ"
                "%％」")
 # May not end a line (opening brackets).
 NO_END = set("(（「『【〔〈《［｛")

@@ -40,10 +40,16 @@ def desktop_dirs(root: str = "/", home: str | None = None) -> list[str]:
     return system + user
 
 
+class _CaseSensitiveParser(configparser.ConfigParser):
+    """Keys are case-sensitive in the Desktop Entry spec (ConfigParser lower-cases them by default)."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
 def desktop_handles(text: str) -> dict | None:
     """Name, Exec and the handled types of one .desktop file; None when it handles none of them."""
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    parser.optionxform = str  # keys are case-sensitive in the Desktop Entry spec
+    parser = _CaseSensitiveParser(interpolation=None, strict=False)
     try:
         parser.read_string(text)
     except configparser.Error:
@@ -150,36 +156,50 @@ def windows_handlers(read) -> list[dict]:
     """`read(hive, path)` -> {value name: value} of a key, or None when the key is missing (the seam:
     winreg live, a dict in tests). Returns one row per way a program is registered."""
     rows = []
-
-    def command(progid: str) -> str | None:
-        for hive in ("HKCU", "HKLM"):
-            v = read(hive, rf"{CLASSES}\{progid}\shell\open\command")
-            if v and isinstance(v.get(""), str):
-                return v[""]
-        return None
-
     for hive in ("HKCU", "HKLM"):
-        for scheme in SCHEMES:
-            key = read(hive, rf"{CLASSES}\{scheme}")
-            if key is not None and "URL Protocol" in key:
-                rows.append({"type": scheme, "hive": hive, "via": "protocol", "progid": scheme,
-                             "command": command(scheme)})
-        ext = read(hive, rf"{CLASSES}\.torrent")
-        if ext is not None and isinstance(ext.get(""), str) and ext[""]:
-            rows.append({"type": "torrent", "hive": hive, "via": "extension", "progid": ext[""],
-                         "command": command(ext[""])})
-        owp = read(hive, rf"{CLASSES}\.torrent\OpenWithProgids")
-        for progid in sorted(owp or {}):
-            if progid:
-                rows.append({"type": "torrent", "hive": hive, "via": "openwith", "progid": progid,
-                             "command": command(progid)})
+        rows += _registered(read, hive)
+    return rows + _user_choices(read)
+
+
+def _command(read, progid: str) -> str | None:
+    """The open command of a ProgID (this user's registration first)."""
+    for hive in ("HKCU", "HKLM"):
+        v = read(hive, rf"{CLASSES}\{progid}\shell\open\command")
+        if v and isinstance(v.get(""), str):
+            return v[""]
+    return None
+
+
+def _registered(read, hive: str) -> list[dict]:
+    """What one hive's Classes register: the URL protocols, the .torrent default and its open-with list."""
+    rows = []
+    for scheme in SCHEMES:
+        key = read(hive, rf"{CLASSES}\{scheme}")
+        if key is not None and "URL Protocol" in key:
+            rows.append({"type": scheme, "hive": hive, "via": "protocol", "progid": scheme,
+                         "command": _command(read, scheme)})
+    ext = read(hive, rf"{CLASSES}\.torrent")
+    if ext is not None and isinstance(ext.get(""), str) and ext[""]:
+        rows.append({"type": "torrent", "hive": hive, "via": "extension", "progid": ext[""],
+                     "command": _command(read, ext[""])})
+    owp = read(hive, rf"{CLASSES}\.torrent\OpenWithProgids")
+    for progid in sorted(owp or {}):
+        if progid:
+            rows.append({"type": "torrent", "hive": hive, "via": "openwith", "progid": progid,
+                         "command": _command(read, progid)})
+    return rows
+
+
+def _user_choices(read) -> list[dict]:
+    """The programs this user chose (Explorer's UserChoice) for the schemes and for .torrent."""
+    rows = []
     for scheme in SCHEMES:
         uc = read("HKCU", URL_CHOICE.format(scheme))
         if uc and isinstance(uc.get("ProgId"), str):
             rows.append({"type": scheme, "hive": "HKCU", "via": "userchoice", "progid": uc["ProgId"],
-                         "command": command(uc["ProgId"])})
+                         "command": _command(read, uc["ProgId"])})
     uc = read("HKCU", FILE_CHOICE)
     if uc and isinstance(uc.get("ProgId"), str):
         rows.append({"type": "torrent", "hive": "HKCU", "via": "userchoice", "progid": uc["ProgId"],
-                     "command": command(uc["ProgId"])})
+                     "command": _command(read, uc["ProgId"])})
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import sqlite3
+import sys
 from datetime import datetime, timezone
 
 from envcheck.errors import NotInstalled, ProbeError, Unparsed
@@ -102,17 +103,22 @@ def unit_states() -> dict:
     states = out.split()
     if len(states) != len(UNITS):
         raise Unparsed(f"systemctl gave {len(states)} answers for {len(UNITS)} units")
-    return dict(zip(UNITS, states))
+    return dict(zip(UNITS, states, strict=True))
 
 
 def ufw_conf() -> str:
     return read_text("/etc/ufw/ufw.conf", 64 * 1024)
 
 
+def _is_root() -> bool:
+    # os.geteuid exists only on POSIX (these probes run only on Linux; mypy --platform win32 reads the guard)
+    return sys.platform != "win32" and os.geteuid() == 0
+
+
 def ufw_status() -> str:
     if not os.path.exists("/etc/ufw/ufw.conf"):
         raise NotInstalled("ufw is not installed")
-    if os.geteuid() != 0:
+    if not _is_root():
         from envcheck.errors import AccessDenied
         raise AccessDenied("ufw status needs administrator rights")
     return run(["ufw", "status", "verbose"], timeout=10)
@@ -125,7 +131,7 @@ def firewalld_state() -> str:
 def nft_ruleset() -> str:
     if not any(os.path.exists(os.path.join(d, "nft")) for d in ("/usr/sbin", "/sbin", "/usr/bin")):
         raise NotInstalled("nft is not installed")
-    if os.geteuid() != 0:
+    if not _is_root():
         from envcheck.errors import AccessDenied
         raise AccessDenied("reading the nftables ruleset needs administrator rights")
     return run(["nft", "-j", "list", "ruleset"], timeout=10)
@@ -269,13 +275,15 @@ def nmcli_wifi() -> dict:
 
 PROBES = [
     ProbeSpec("linux.handlers", L, 5, _handlers.linux_handlers,
-              "MimeType= x-scheme-handler/magnet, x-scheme-handler/ed2k, application/x-bittorrent in the .desktop files "
+              "MimeType= x-scheme-handler/magnet, x-scheme-handler/ed2k, application/x-bittorrent "
+              "in the .desktop files "
               "of /usr/share, /usr/local/share, ~/.local/share, flatpak exports and /var/lib/snapd/desktop"),
     ProbeSpec("linux.os_release", L, 2, os_release, "/etc/os-release (or /usr/lib/os-release), verbatim"),
     ProbeSpec("linux.lsb_release", L, 2, lsb_release, "/etc/lsb-release, verbatim (Linux Mint names itself here)"),
     ProbeSpec("linux.packages", L, 20, packages,
               "/var/lib/dpkg/status, else the rpm database (rpmdb.sqlite, else `rpm -qa`)"),
-    ProbeSpec("linux.flatpak", L, 2, flatpak_apps, "directory names in /var/lib/flatpak/app and ~/.local/share/flatpak/app"),
+    ProbeSpec("linux.flatpak", L, 2, flatpak_apps,
+              "directory names in /var/lib/flatpak/app and ~/.local/share/flatpak/app"),
     ProbeSpec("linux.snap", L, 2, snap_names, "file names in /var/lib/snapd/snaps/*.snap"),
     ProbeSpec("linux.units", L, 6, unit_states, "systemctl is-active " + " ".join(UNITS), spawns=("systemctl",)),
     ProbeSpec("linux.ufw_conf", L, 2, ufw_conf, "/etc/ufw/ufw.conf, verbatim"),

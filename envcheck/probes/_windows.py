@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sys
 
 from envcheck.errors import NotInstalled, Unparsed
 from envcheck.probes import ProbeSpec, _handlers
@@ -28,6 +29,8 @@ FIREWALL_GPO = r"SOFTWARE\Policies\Microsoft\WindowsFirewall"
 
 
 def _values(hive, path: str, names, view: int = 0) -> dict:
+    if sys.platform != "win32":  # the registry probes run only there; mypy reads this guard too
+        raise ModuleNotFoundError("winreg exists only on Windows")
     import winreg
 
     out = {}
@@ -47,6 +50,8 @@ def _values(hive, path: str, names, view: int = 0) -> dict:
 
 
 def current_version() -> dict:
+    if sys.platform != "win32":  # the registry probes run only there; mypy reads this guard too
+        raise ModuleNotFoundError("winreg exists only on Windows")
     import winreg
 
     values = _values(winreg.HKEY_LOCAL_MACHINE, CURRENT_VERSION, CV_VALUES, winreg.KEY_WOW64_64KEY)
@@ -57,6 +62,8 @@ def current_version() -> dict:
 
 def uninstall_entries() -> list[dict]:
     """DisplayName/DisplayVersion/Publisher of every uninstall key (machine 64/32-bit and this user)."""
+    if sys.platform != "win32":  # the registry probes run only there; mypy reads this guard too
+        raise ModuleNotFoundError("winreg exists only on Windows")
     import winreg
 
     views = [
@@ -87,6 +94,8 @@ def uninstall_entries() -> list[dict]:
 
 def _key_values(hive_name: str, path: str) -> dict | None:
     """Every value of a key ("" is the default value), or None when the key does not exist."""
+    if sys.platform != "win32":  # the registry probes run only there; mypy reads this guard too
+        raise ModuleNotFoundError("winreg exists only on Windows")
     import winreg
 
     hive = {"HKCU": winreg.HKEY_CURRENT_USER, "HKLM": winreg.HKEY_LOCAL_MACHINE}[hive_name]
@@ -117,6 +126,8 @@ def handlers() -> list[dict]:
 
 def firewall_policy() -> dict:
     """EnableFirewall per profile: local store (Private = StandardProfile) and group-policy override."""
+    if sys.platform != "win32":  # the registry probes run only there; mypy reads this guard too
+        raise ModuleNotFoundError("winreg exists only on Windows")
     import winreg
 
     hk = winreg.HKEY_LOCAL_MACHINE
@@ -175,11 +186,11 @@ $r.UpdatePolicy = Try-Get {
     $v
 }
 $r | ConvertTo-Json -Depth 5 -Compress
-"""
+"""  # noqa: E501 - PowerShell, kept as it runs (one line per property reads best there)
 
 
 def security() -> dict:
-    exe = os.path.join(os.environ.get("SystemRoot", r"C:\Windows"),
+    exe = os.path.join(os.environ.get("SYSTEMROOT", r"C:\Windows"),
                        r"System32\WindowsPowerShell\v1.0\powershell.exe")
     # -EncodedCommand (base64 of UTF-16LE) passes the script untouched by command-line quoting.
     encoded = base64.b64encode(SECURITY_SCRIPT.encode("utf-16-le")).decode("ascii")
@@ -237,7 +248,8 @@ PROBES = [
     ProbeSpec("win.security", W, 61, security,
               "one powershell.exe: SecurityCenter2 AntiVirusProduct and FirewallProduct, Get-MpComputerStatus, "
               "Get-MpThreat, Get-NetFirewallProfile, Get-PnpDevice Camera/Image/AudioEndpoint, "
-              "Win32_QuickFixEngineering, the Windows Update Agent's offline view of its last scan (Microsoft.Update.Session "
+              "Win32_QuickFixEngineering, the Windows Update Agent's offline view of its last scan "
+              "(Microsoft.Update.Session "
               "searcher with Online=$false: updates not installed, their classification ids; AutoUpdate.Results last "
               "search/installation; SystemInfo.RebootRequired), Windows Update pause/WSUS/deferral registry values, "
               "as one JSON document", spawns=("powershell.exe",)),
@@ -245,5 +257,6 @@ PROBES = [
               "wlanapi.dll: WlanOpenHandle, WlanEnumInterfaces, WlanQueryInterface(wlan_intf_opcode_current_connection)"
               ": interface states, DOT11_AUTH_ALGORITHM / DOT11_CIPHER_ALGORITHM names, signal quality"),
     ProbeSpec("win.wlan", W, 11, wlan_interfaces,
-              "netsh wlan show interfaces, only when the Native Wifi API did not answer (else null)", spawns=("netsh",)),
+              "netsh wlan show interfaces, only when the Native Wifi API did not answer (else null)",
+              spawns=("netsh",)),
 ]
