@@ -65,7 +65,7 @@ def _pair(f: TomlFile, t, where: str) -> tuple[tuple[str, str], ...]:
     return (("ja", ja), ("en", en))
 
 
-def load_mobile(directory: str) -> MobileRules | None:
+def load_mobile(directory: str, check_ids: tuple[str, ...]) -> MobileRules | None:
     if not os.path.exists(os.path.join(directory, FILE)):
         return None
     f = load_toml(directory, FILE)
@@ -87,11 +87,9 @@ def load_mobile(directory: str) -> MobileRules | None:
             releases.append((Version(f.get(r, "version", where, str)), f.get(r, "released", where, date)))
         except InvalidVersion:
             f.fail(f"{where}.version", "not a version")
-    from envcheck.ruleset import CHECK_IDS
-
     texts = []
     for cid, codes in f.get(f.data, "texts", "", dict).items():
-        if cid not in CHECK_IDS:
+        if cid not in check_ids:
             f.fail(f"texts.{cid}", "unknown check id")
         for code, t in codes.items():
             where = f"texts.{cid}.{code}"

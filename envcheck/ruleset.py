@@ -245,7 +245,7 @@ def _linux_rows(f: TomlFile) -> tuple[dict, ...]:
     return rows
 
 
-def load_rules(directory: str | None = None) -> Rules:
+def load_rules(directory: str | None = None) -> Rules:  # noqa: C901 - reads each file in turn; to be split per file
     """Load and validate every rules file in `directory` (default: the built-in set)."""
     from envcheck.mobilerules import load_mobile
 
@@ -310,7 +310,8 @@ def load_rules(directory: str | None = None) -> Rules:
                      for ed in lc.get(fam, family, "windows_edition_families", list))
     zoom = sw.get(sw.data, "zoom", "", dict)
     zt = mn.get(mn.data, "zoom", "", dict)
-    mn.only(zt, {"minimum_version", "minimum_windows", "minimum_darwin", "minimum_linux", "effective", "source"}, "zoom")
+    mn.only(zt, {"minimum_version", "minimum_windows", "minimum_darwin", "minimum_linux", "effective", "source"},
+            "zoom")
     zoom_min = tuple((plat, _version(mn, mn.get(zt, key, "zoom", str), f"zoom.{key}"))
                      for plat, key in (("any", "minimum_version"), *((p, f"minimum_{p}") for p in PLATFORMS))
                      if key in zt or plat == "any")
@@ -362,7 +363,7 @@ def load_rules(directory: str | None = None) -> Rules:
         browsers=browsers, browser_minimums=browser_min,
         zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
         source=os.path.abspath(directory), freshness=tuple(freshness), network=network,
-        mobile=load_mobile(directory), **_p2p_policy(sw),
+        mobile=load_mobile(directory, CHECK_IDS), **_p2p_policy(sw),
     )
 
 

@@ -8,6 +8,7 @@ twice. `envcheck send` delivers whatever waits in the outbox.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -271,20 +272,18 @@ class Outbox:
         except UploadError as exc:
             if exc.permanent:
                 os.makedirs(self.rejected, mode=0o700, exist_ok=True)
-                try:
+                with contextlib.suppress(FileNotFoundError):  # the other sender moved it already
                     os.replace(path, os.path.join(self.rejected, os.path.basename(path)))
-                except FileNotFoundError:
-                    pass  # the other sender moved it already
                 write_atomic(os.path.join(self.rejected, f"{report_id}.reason.txt"),
                              (exc.diagnostics() + "\n").encode("utf-8"), mode=0o600)
             raise
         os.makedirs(self.receipts, mode=0o700, exist_ok=True)
         write_atomic(os.path.join(self.receipts, f"{report_id}.json"),
                      json.dumps(receipt, ensure_ascii=False, indent=2).encode("utf-8"), mode=0o600)
-        try:
-            os.unlink(path)  # only after the receipt is safely on disk
-        except FileNotFoundError:
-            pass  # another `envcheck send` got the same receipt (the service is idempotent) and removed it
+        # only after the receipt is safely on disk; another `envcheck send` may have removed it already
+        # (the service is idempotent: it got the same receipt)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
         return receipt
 
     def _delivered_elsewhere(self, report_id: str) -> dict:

@@ -23,8 +23,8 @@ from packaging.version import Version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from processes import free_port, stop_process  # noqa: E402,F401 (free_port re-exported for tests)
-from snapshots import FIXTURES, snapshot_from_folder  # noqa: E402
+from processes import free_port, stop_process
+from snapshots import FIXTURES, snapshot_from_folder
 
 BIN = Path(sys.executable).parent
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -39,7 +39,8 @@ def stamp(when: datetime) -> str:
 def passing_snapshot(rules, now: datetime) -> dict:
     """The macOS 26 fixture brought up to date at `now`: newest point release, fresh XProtect."""
     snap = snapshot_from_folder(FIXTURES / "macos26_tahoe", "darwin", captured_at=stamp(now))
-    latest = max((r for r in rules.macos_releases if r["version"].startswith("26.")), key=lambda r: Version(r["version"]))
+    latest = max((r for r in rules.macos_releases if r["version"].startswith("26.")),
+                 key=lambda r: Version(r["version"]))
     p = snap["probes"]
     p["mac.sw_vers"]["value"] = p["mac.sw_vers"]["value"].replace("26.3", latest["version"])
     p["mac.xprotect"]["value"]["modified"] = stamp(now - timedelta(days=2))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from envcheck.ruleset import CHECK_IDS
+
 from envcheck.checks import judge, rejudge
 from envcheck.errors import RuleError
 from envcheck.mobilerules import load_mobile
@@ -224,13 +226,13 @@ def test_every_form_field_is_validated(field, value):
 
 def test_mobile_rules_are_validated(tmp_path):
     shutil.copy(ROOT / "rules" / "mobile.toml", tmp_path / "mobile.toml")
-    assert load_mobile(str(tmp_path)).phone_security == "builtin"
+    assert load_mobile(str(tmp_path), CHECK_IDS).phone_security == "builtin"
     text = (tmp_path / "mobile.toml").read_text(encoding="utf-8")
     (tmp_path / "mobile.toml").write_text(text.replace('phone_security = "builtin"', 'phone_security = "maybe"'),
                                           encoding="utf-8")
     with pytest.raises(RuleError, match="phone_security"):
-        load_mobile(str(tmp_path))
-    assert load_mobile(str(tmp_path / "nowhere")) is None
+        load_mobile(str(tmp_path), CHECK_IDS)
+    assert load_mobile(str(tmp_path / "nowhere"), CHECK_IDS) is None
 
 
 @pytest.mark.parametrize("accepted", [True, False])

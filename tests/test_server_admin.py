@@ -4,8 +4,8 @@ import pytest
 
 pytest.importorskip("envcheck.server", reason="the intake service (server extra) is not installed")
 
-from server_fixtures import Server, server_cli  # noqa: E402
-from test_server_web import http_login  # noqa: E402
+from server_fixtures import Server, server_cli
+from test_server_web import http_login
 
 
 def test_a_disabled_user_is_logged_out_at_once_and_cannot_log_in(tmp_path):

@@ -98,7 +98,8 @@ def office(tmp_path_factory, rules):
     srv = Server(str(tmp_path_factory.mktemp("counselor")))
     mk = Maker(rules)
     # each seeker's first report carries the office's enrolment code: that device counts for booking
-    docs = {"ok": mk.passing(N["ok"], enrol=srv.enrol(N["ok"])), "fail": mk.failing(N["fail"], enrol=srv.enrol(N["fail"]))}
+    docs = {"ok": mk.passing(N["ok"], enrol=srv.enrol(N["ok"])),
+            "fail": mk.failing(N["fail"], enrol=srv.enrol(N["fail"]))}
     docs["newdev_first"] = mk.passing(N["newdev"], when=mk.now() - timedelta(minutes=5), enrol=srv.enrol(N["newdev"]))
     docs["newdev"] = mk.passing(N["newdev"], key=Ed25519PrivateKey.generate())
     lie = mk.unsigned(N["lie"], passing=False)

@@ -109,12 +109,11 @@ def test_a_failed_transaction_leaves_nothing_behind(store, maker, rules):
     from envcheck.server.db import DeviceKey, Report
 
     doc = maker.passing("01234-00000045")
-    with pytest.raises(RuntimeError):
-        with store.tx() as s:
-            s.add(DeviceKey(seeker_no="01234-00000045", key_id="0" * 16, public_key="x", pinned=True,
-                            first_seen=maker.now(), last_seen=maker.now(), first_report_id=doc["report_id"]))
-            s.flush()
-            raise RuntimeError("crash between the key and the report")
+    with pytest.raises(RuntimeError), store.tx() as s:
+        s.add(DeviceKey(seeker_no="01234-00000045", key_id="0" * 16, public_key="x", pinned=True,
+                        first_seen=maker.now(), last_seen=maker.now(), first_report_id=doc["report_id"]))
+        s.flush()
+        raise RuntimeError("crash between the key and the report")
     with store.tx() as s:
         assert s.scalar(select(func.count()).select_from(DeviceKey)) == 0
         assert s.scalar(select(func.count()).select_from(Report)) == 0

@@ -9,8 +9,8 @@ import pytest
 
 pytest.importorskip("envcheck.server", reason="the intake service (server extra) is not installed")
 
-from conftest import current_rules_dir  # noqa: E402
-from server_fixtures import Server, free_port, passing_snapshot  # noqa: E402
+from conftest import current_rules_dir
+from server_fixtures import Server, free_port, passing_snapshot
 
 
 @pytest.fixture

@@ -19,10 +19,11 @@ from jinja2 import Environment
 from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute
 
 from envcheck import __version__
 from envcheck.ruleset import Rules, load_rules
-from envcheck.server import api, browsercheck, seekers, support, web, webauth
+from envcheck.server import api, browsercheck, pages, seekers, support, web, webauth
 from envcheck.server.db import Store, StoreUnavailable, make_engine
 from envcheck.server.quota import Refused
 from envcheck.server.security import load_server_key, public_key_b64
@@ -51,7 +52,7 @@ def _html(path: str, endpoint, methods=("GET",)) -> APIRoute:
     return APIRoute(path, endpoint, methods=list(methods), include_in_schema=False, response_class=HTMLResponse)
 
 
-routes = [
+routes: list[BaseRoute] = [
     *api.routes,
     _html("/", web.home),
     _html("/login", webauth.get_login),
@@ -103,7 +104,7 @@ def _is_api(request: Request) -> bool:
 
 
 def _page_error(request: Request, message: str, status: int):
-    return web.render(request, "error.html", {"message": message}, viewer=None, status=status)
+    return pages.render(request, "error.html", {"message": message}, viewer=None, status=status)
 
 
 async def _unavailable(request: Request, exc: StoreUnavailable):
@@ -153,7 +154,8 @@ def _fastapi() -> FastAPI:
                    description="Receives signed envcheck reports, re-judges them, answers eligibility. "
                                "See docs/server.md.",
                    exception_handlers={StoreUnavailable: _unavailable, StarletteHTTPException: _http_error,
-                                       RequestValidationError: _invalid, DataError: _bad_value, api.SlowBody: _slow_body,
+                                       RequestValidationError: _invalid, DataError: _bad_value,
+                                       api.SlowBody: _slow_body,
                                        Exception: _internal},
                    docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
 
@@ -179,7 +181,7 @@ async def _housekeeping(st: AppState) -> None:
             if every:
                 await run_in_threadpool(purge, st.store, st.settings.retention_days, utcnow())
             st.stored_reports = await run_in_threadpool(stored_reports, st.store)
-        except Exception as exc:  # the database is down: say so in one line and try again later
+        except Exception as exc:  # noqa: BLE001 - any database failure: say so in one line, try again later
             log.warning("housekeeping (purge) failed: %s", str(exc).splitlines()[0][:200] if str(exc) else exc)
         await asyncio.sleep(every or 600)
 
@@ -201,7 +203,7 @@ def create_app(settings: Settings, rules: Rules | None = None) -> FastAPI:
     block = os.urandom(64 * 1024)
     app.state.envcheck = AppState(settings=settings, store=store, rules=rules or load_rules(settings.rules_dir),
                                   key=key, key_id=key_id(key.public_key()), public_key=public_key_b64(key),
-                                  templates=web.templates(), blob=block * (api.SPEEDTEST_MAX // len(block)),
+                                  templates=pages.templates(), blob=block * (api.SPEEDTEST_MAX // len(block)),
                                   refused=Refused())
     app.router.lifespan_context = _lifespan
     inner = app.build_middleware_stack

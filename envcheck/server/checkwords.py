@@ -21,7 +21,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "s1_help": ("ハローワーク受付票に書かれた番号です（例: 01234-56789012）。",
                 "The number on your Hello Work registration card (e.g. 01234-56789012)."),
     "enrol": ("登録コード（はじめての方）", "Enrolment code (first time)"),
-    "enrol_help": ("窓口またはマイページのメッセージでお知らせした 12 文字のコードです。この端末ではじめて確認するときに"
+    "enrol_help": ("窓口またはマイページのメッセージでお知らせした 12 文字のコードです。"
+                   "この端末ではじめて確認するときに"
                    "入力してください。2 回目からは不要です。コードがないと、結果は届きますが予約の条件にはなりません"
                    "（窓口で端末を確認します）。",
                    "The 12-character code the office gave you (at the counter or in your My Page messages). Enter "

@@ -1,8 +1,11 @@
-"""`envcheck-server`: init, upgrade, add-user, add-token, enrol, confirm/reject-device, run, purge, rules. Bad input: one line, exit 2."""
+"""`envcheck-server`: init, upgrade, add-user, add-token, enrol, confirm/reject-device, run, purge, rules.
+
+Bad input: one line, exit 2."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import re
@@ -34,10 +37,8 @@ def cmd_init(args, out) -> int:
 
     s = _settings()
     os.makedirs(s.home, mode=0o700, exist_ok=True)
-    try:
+    with contextlib.suppress(OSError):  # a home we may not chmod (mounted) still works
         os.chmod(s.home, 0o700)
-    except OSError:
-        pass
     store = _store(s)
     upgrade(store.engine)
     if store.engine.dialect.name == "sqlite" and store.engine.url.database:
@@ -238,7 +239,8 @@ def cmd_run(args, out) -> int:
     try:
         supervisor = Multiprocess(config, sockets=[sock])
     except TypeError:  # uvicorn < 0.30
-        supervisor = Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock])
+        supervisor = Multiprocess(config, target=uvicorn.Server(config).run,  # type: ignore[call-arg]
+                                  sockets=[sock])  # (older uvicorn's signature; today's stubs know only the new one)
     supervisor.run()
     return 0
 

@@ -37,7 +37,8 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(normalize_code(code).encode("ascii")).hexdigest()
 
 
-def issue(s, seeker_no: str, actor: str, role: str, ip: str, now: datetime, days: int = CODE_DAYS) -> tuple[str, datetime]:
+def issue(s, seeker_no: str, actor: str, role: str, ip: str, now: datetime,
+          days: int = CODE_DAYS) -> tuple[str, datetime]:
     """A new code for this (normalised) seeker number, audited; returns (code, expires_at)."""
     code = new_code()
     until = now + timedelta(days=days)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import and_, delete, select
+from typing import Any
+
+from sqlalchemy import CursorResult, and_, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from envcheck.canonical import CanonicalError, StrictJSONError, canonical, loads_strict
@@ -153,7 +155,7 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
     `limits` (quota.Limit, e.g. per address) and `per_seeker` (reports per job-seeker per hour) are
     counted in the same transaction (quota.OverQuota beyond); `keep`: reports kept per seeker."""
     rid = c.verified.report_id
-    for attempt in range(3):
+    for _attempt in range(3):
         try:
             with store.tx() as s:
                 charge_in(s, list(limits), len(c.body), now)  # a re-sent report counts too
@@ -251,20 +253,26 @@ def eligibility(s, seeker_no: str, rules: Rules, now: datetime) -> Eligibility:
     return Eligibility(seeker_no, j.eligible, reason, j.report_id, until, j.code)
 
 
+def _count(s, statement) -> int:
+    """Rows a DELETE removed (CursorResult.rowcount; Session.execute is typed as the plain Result)."""
+    result: CursorResult[Any] = s.execute(statement)
+    return result.rowcount
+
+
 def purge(store: Store, retention_days: int, now: datetime) -> dict[str, int]:
     """Delete reports received before the retention period, and stale keys, sessions and throttle rows."""
     cutoff = now - timedelta(days=retention_days)
     with store.tx() as s:
         counts = {
-            "reports": s.execute(delete(Report).where(Report.received_at < cutoff)).rowcount,
-            "device_keys": s.execute(delete(DeviceKey).where(DeviceKey.last_seen < cutoff)).rowcount,
-            "sessions": s.execute(delete(WebSession).where(WebSession.expires_at < now)).rowcount,
-            "upload_attempts": s.execute(delete(UploadAttempt).where(UploadAttempt.at < cutoff)).rowcount,
-            "login_failures": s.execute(delete(LoginFailure)
-                                        .where(LoginFailure.at < now - timedelta(days=1))).rowcount,
-            "enrolments": s.execute(delete(Enrolment).where(Enrolment.expires_at < cutoff)).rowcount,
-            "rate_counters": s.execute(delete(RateCounter)
-                                       .where(RateCounter.window_start < now - timedelta(days=2))).rowcount,
+            "reports": _count(s, delete(Report).where(Report.received_at < cutoff)),
+            "device_keys": _count(s, delete(DeviceKey).where(DeviceKey.last_seen < cutoff)),
+            "sessions": _count(s, delete(WebSession).where(WebSession.expires_at < now)),
+            "upload_attempts": _count(s, delete(UploadAttempt).where(UploadAttempt.at < cutoff)),
+            "login_failures": _count(s, delete(LoginFailure)
+                                        .where(LoginFailure.at < now - timedelta(days=1))),
+            "enrolments": _count(s, delete(Enrolment).where(Enrolment.expires_at < cutoff)),
+            "rate_counters": _count(s, delete(RateCounter)
+                                       .where(RateCounter.window_start < now - timedelta(days=2))),
         }
         s.add(AuditEntry(at=now, actor="envcheck-server", role="admin", action="purge", target="-", ip="-",
                          detail=json.dumps(counts)))

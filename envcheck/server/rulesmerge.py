@@ -104,7 +104,7 @@ def _is_contradiction(fld: str, old, new) -> bool:
     return fld == "end" and new is not None and (old is None or new < old)
 
 
-def merge(base_dir: str, out_dir: str, feeds: list, accept_changes: bool = False) -> Merge:
+def merge(base_dir: str, out_dir: str, feeds: list, accept_changes: bool = False) -> Merge:  # noqa: C901 - one feed kind per branch; to be split per feed
     """Copy `base_dir` to `out_dir` and merge every feed's rows into the copy."""
     if os.path.exists(out_dir):
         shutil.rmtree(out_dir)

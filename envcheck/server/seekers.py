@@ -125,7 +125,7 @@ def _search(request: Request, q: str, s, viewer):
 
 
 def list_seekers(request: Request):
-    from envcheck.server.web import language, render
+    from envcheck.server.pages import language, render
 
     st = request.app.state.envcheck
     p = request.query_params
@@ -215,7 +215,7 @@ def _seeker_context(s, number: str, rules, lang: str, now: datetime, support: bo
 
 
 def _seeker_page(request: Request, seeker_no: str, problem: str | None = None, status: int = 200):
-    from envcheck.server.web import language, render
+    from envcheck.server.pages import language, render
 
     st = request.app.state.envcheck
     lang = language(request)
@@ -282,7 +282,7 @@ def _decide(request: Request, number: str, form: dict) -> tuple[int, str | None]
 
 
 async def post_decision(seeker_no: str, request: Request):
-    from envcheck.server.web import render
+    from envcheck.server.pages import render
 
     form = await read_form(request)
     try:

@@ -17,6 +17,8 @@ In production put nginx in front (docs/server.md, deploy/nginx.conf); these hold
 
 from __future__ import annotations
 
+import sys
+
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -50,7 +52,7 @@ class DeadlineH11Protocol(H11Protocol):
         if not in_request and not self.transport.is_closing():
             self.transport.close()  # said nothing, or too slowly, within the deadline
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._arm(self._header_timeout)
 
@@ -89,6 +91,8 @@ class TcpConfig(uvicorn.Config):
 
 def raise_open_file_limit() -> int:
     """Soft RLIMIT_NOFILE up to the hard limit (often 1,024 -> 524,288); returns the new soft limit."""
+    if sys.platform == "win32":  # the service runs on Linux; Windows has no such limit to raise
+        return 0
     import resource
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -80,7 +80,7 @@ def _day(text: str | None) -> date | None:
 
 def list_uploads(request: Request):
     from envcheck.server.seekers import RECEIPT
-    from envcheck.server.web import language, render
+    from envcheck.server.pages import language, render
 
     st = request.app.state.envcheck
     p = request.query_params

@@ -66,7 +66,7 @@ def _hints(ch: dict) -> tuple[str, str | None] | None:
     return names[platform], version or None
 
 
-def device_from(ua: str, ch: dict | None = None, touch_points: int = 0) -> Device:
+def device_from(ua: str, ch: dict | None = None, touch_points: int = 0) -> Device:  # noqa: C901 - the browsers' quirks in one readable order
     """The OS and browser of a request: `ch` holds the page's Client Hints (platform,
     platform_version, model) when the browser gave them, `touch_points` navigator.maxTouchPoints."""
     r = parse(ua[:1024])

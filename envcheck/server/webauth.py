@@ -89,7 +89,7 @@ async def read_form(request: Request) -> dict[str, str] | None:
 
 
 def login_page(request: Request, message: str | None = None, status: int = 200, next_url: str = "/seekers"):
-    from envcheck.server.web import render
+    from envcheck.server.pages import render
 
     st = request.app.state.envcheck
     nonce = request.cookies.get(NONCE_COOKIE) or ""
@@ -194,7 +194,7 @@ def _logout(request: Request, csrf: str) -> bool | None:
 
 
 async def post_logout(request: Request) -> Response:
-    from envcheck.server.web import render
+    from envcheck.server.pages import render
 
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
         return render(request, "error.html", {"message": "csrf"}, viewer=None, status=403)
