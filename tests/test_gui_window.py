@@ -537,3 +537,28 @@ def test_diagnose_button_runs_off_the_ui_thread_and_attaches_the_diagnostics(win
     assert "報告書に添付しました" in app.notice.raw() and app.diagnose_button.instate(["!disabled"])
     assert f"ポート{closed}がブロックされています" in app.notice.raw()  # the first problem, in Japanese
     w.shot("10-diagnosed")
+
+
+def test_the_enrolment_code_is_checked_as_typed_and_travels_inside_the_signed_report(window, snapshot_file,
+                                                                                   monkeypatch):
+    monkeypatch.setenv("ENVCHECK_SERVER", "http://127.0.0.1:9")
+    sent = []
+    monkeypatch.setattr("envcheck.gui.work.deliver", lambda report, config: sent.append(report) or (None, None))
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    w.until(lambda: app.run is not None, what="the check")
+    w.type(app.seeker_entry, "12345-678")
+    # Not a code: a Japanese reason, the field to fix, and nothing asked or sent.
+    w.type(app.enrol_entry, "12345")
+    app.send_button.invoke()
+    w.pump(0.1)
+    assert app.consent is None and "登録コード" in app.notice.raw() and not sent
+    assert app.root.focus_get() == app.enrol_entry
+    # The office's code as a person types it (lower case, an O for a zero): normalised, then signed in.
+    app.enrol_entry.delete(0, "end")
+    w.type(app.enrol_entry, "abcd-efgh-jkmO")
+    app.send_button.invoke()
+    w.pump(0.1)
+    app.consent.accept_button.invoke()
+    w.until(lambda: sent, what="the send")
+    assert sent[0]["enrolment_code"] == "ABCD-EFGH-JKM0" and sent[0]["seeker_no"] == "12345-00000678"

@@ -40,6 +40,8 @@ class Actions:
     last_outcome: model.SendOutcome | None
     notice: WrappedLabel
     seeker_entry: ttk.Entry
+    enrol_entry: ttk.Entry
+    enrol_var: tk.StringVar
     diagnose_button: ttk.Button
     send_button: ttk.Button
 
@@ -117,7 +119,15 @@ class Actions:
         report = self.report_to_sign(need_number=True)
         if report is None:
             return
-        from envcheck.upload import UploadError, find_config
+        from envcheck.seeker import BadEnrolmentCode
+        from envcheck.upload import UploadError, find_config, with_enrolment
+
+        try:
+            report = with_enrolment(report, self.enrol_var.get().strip() or None)
+        except BadEnrolmentCode as exc:
+            self.show_notice("fail", self.t("enrol_bad", reason=str(exc)))
+            self.enrol_entry.focus_set()
+            return
 
         try:
             config = find_config()

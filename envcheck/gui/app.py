@@ -154,6 +154,15 @@ class App(Actions):
         self.seeker_message = WrappedLabel(send, style="Hint.TLabel")
         self.seeker_message.grid(row=1, column=0, columnspan=4, sticky="ew", pady=(em // 4, 0))
         self.seeker_var.trace_add("write", lambda *a: self._seeker_changed())
+        # The office's one-time code (first send from this PC only): it makes this PC the one whose
+        # reports count for booking; without it a counselor must confirm the PC first.
+        self.enrol_label = ttk.Label(send, style="Hint.TLabel")
+        self.enrol_label.grid(row=2, column=0, sticky="w", padx=(0, em // 2), pady=(em // 4, 0))
+        self.enrol_var = tk.StringVar(root)
+        self.enrol_entry = ttk.Entry(send, textvariable=self.enrol_var, width=17, font="TkTextFont")
+        self.enrol_entry.grid(row=2, column=1, sticky="w", pady=(em // 4, 0))
+        self.enrol_hint = WrappedLabel(send, style="Hint.TLabel")
+        self.enrol_hint.grid(row=2, column=2, columnspan=2, sticky="ew", padx=(em // 2, 0), pady=(em // 4, 0))
 
         actions = ttk.Frame(root, padding=(pad, em // 2, pad, em * 3 // 4))
         actions.grid(row=4, column=0, sticky="ew")
@@ -228,6 +237,8 @@ class App(Actions):
         self.title_label.configure(text=t("title"))
         self.intro_label.set(t("intro"))
         self.seeker_label.configure(text=t("seeker_label"))
+        self.enrol_label.configure(text=t("enrol_label"))
+        self.enrol_hint.set(t("enrol_hint"))
         self.send_frame.configure(text=t("send_heading"))
         for button, key in ((self.recheck_button, "recheck"), (self.save_button, "save"),
                             (self.send_button, "send"), (self.diagnose_button, "diagnose")):

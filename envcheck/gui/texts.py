@@ -20,6 +20,9 @@ TEXTS = {
         "seeker_required": "送信するには求職番号が必要です。ハローワークは求職番号で、どなたの結果かを確かめて"
                            "予約を受け付けます。下の欄に入力してから、もう一度「ハローワークへ送信」を押してください。",
         "seeker_fix_first": "求職番号を直してから送信してください: {reason}",
+        "enrol_label": "登録コード",
+        "enrol_hint": "はじめて送信するときだけ、ハローワークからお知らせした 12 文字のコードを入力してください。",
+        "enrol_bad": "登録コードを読み取れませんでした。お知らせした 12 文字をもう一度ご確認ください。",
         "send_heading": "ハローワークへ送信",
         "lang_button": "English",
         "recheck": "もう一度チェック(R)",
@@ -120,6 +123,9 @@ TEXTS = {
         "seeker_required": "Sending needs your job-seeker number: the office uses it to know whose result this is "
                            "and to accept your booking. Enter it below and press \"Send to the office\" again.",
         "seeker_fix_first": "Correct the job-seeker number before sending: {reason}",
+        "enrol_label": "Enrolment code",
+        "enrol_hint": "Only the first time you send: the 12-character code the office gave you.",
+        "enrol_bad": "The enrolment code could not be read ({reason}). Please check the 12 characters again.",
         "send_heading": "Send to the office",
         "lang_button": "日本語",
         "recheck": "Check again (R)",
