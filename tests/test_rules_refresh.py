@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from snapshots import FIXTURES, snapshot_from_folder
-from test_rules_update import office, office_service  # noqa: F401 - a real intake service with a rules repository
+from test_rules_update import office  # noqa: F401 - the fixture: a real intake service with a rules repository
 
 from envcheck.ruleset import load_rules
 from envcheck.server.rulesrefresh import refresh, status_line

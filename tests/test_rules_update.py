@@ -14,32 +14,16 @@ from tuf.api.metadata import Metadata
 from envcheck import rulesrepo
 from envcheck.rulesupdate import choose_rules
 from envcheck.upload import ServerConfig, make_session
-from server_fixtures import Server, free_port, server_cli
+from server_fixtures import free_port, server_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def office_service(tmp_path_factory):
-    """One real intake service on 127.0.0.1 per module, with a rules repository made by
-    `envcheck-server rules init`; a pristine copy of that repository and its keys is kept aside."""
-    home = tmp_path_factory.mktemp("office")
-    server = Server(str(home))
-    try:
-        done = server_cli(server.env, "rules", "init")
-        assert done.returncode == 0, done.stderr
-        pristine = tmp_path_factory.mktemp("office-pristine")
-        for name in ("rules-repo", "rules-keys"):
-            shutil.copytree(home / name, pristine / name)
-        yield server, home, pristine
-    finally:
-        server.stop()
-
-
 @pytest.fixture
 def office(office_service, tmp_path):
-    """The service serving a freshly initialised rules repository: each test starts from the pristine
-    copy made by `rules init` (the service reads the repository from disk on every request)."""
+    """The service (conftest.office_service) serving a freshly initialised rules repository: each test
+    starts from the pristine copy made by `rules init` (the service reads the repository from disk on
+    every request)."""
     server, home, pristine = office_service
     for name in ("rules-repo", "rules-keys"):
         shutil.rmtree(home / name)
