@@ -47,9 +47,9 @@ _CURRENT = None
 
 @pytest.fixture(scope="session")
 def office_service(tmp_path_factory):
-    """One real intake service on 127.0.0.1 for the rules-update tests (tests/test_rules_update.py's
-    `office`), with a rules repository made by `envcheck-server rules init`; a pristine copy of that
-    repository and its keys is kept aside, restored before each test."""
+    """One real intake service on 127.0.0.1 for the session, for tests that change nothing in it but its rules
+    repository (tests/test_rules_update.py's `office`, tests/test_check_with_server.py). The repository is
+    made by `envcheck-server rules init`; a pristine copy of it and its keys is kept aside for `office`."""
     import shutil
 
     from server_fixtures import Server, server_cli
