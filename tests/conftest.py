@@ -45,6 +45,28 @@ def current_rules_dir() -> str:
 _CURRENT = None
 
 
+@pytest.fixture(scope="session")
+def office_service(tmp_path_factory):
+    """One real intake service on 127.0.0.1 for the session, for tests that change nothing in it but its rules
+    repository (tests/test_rules_update.py's `office`, tests/test_check_with_server.py). The repository is
+    made by `envcheck-server rules init`; a pristine copy of it and its keys is kept aside for `office`."""
+    import shutil
+
+    from server_fixtures import Server, server_cli
+
+    home = tmp_path_factory.mktemp("office")
+    server = Server(str(home))
+    try:
+        done = server_cli(server.env, "rules", "init")
+        assert done.returncode == 0, done.stderr
+        pristine = tmp_path_factory.mktemp("office-pristine")
+        for name in ("rules-repo", "rules-keys"):
+            shutil.copytree(home / name, pristine / name)
+        yield server, home, pristine
+    finally:
+        server.stop()
+
+
 def run_cli(*args: str, input: str | None = None, env: dict | None = None, timeout: float = 120):
     """Run the installed `envcheck` entry point as a fresh process (what a user runs)."""
     exe = Path(sys.executable).parent / "envcheck"

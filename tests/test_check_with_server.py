@@ -10,7 +10,6 @@ import pytest
 pytest.importorskip("envcheck.server", reason="the intake service (server extra) is not installed")
 
 from conftest import current_rules_dir
-from server_fixtures import Server
 
 
 def loopback_rules(tmp_path: Path, port: int) -> str:
@@ -31,18 +30,15 @@ def loopback_rules(tmp_path: Path, port: int) -> str:
 
 
 @pytest.mark.live
-def test_live_check_measures_throughput_against_the_named_intake_service(tmp_path, cli):
-    srv = Server(str(tmp_path / "srv"))
-    try:
-        res = cli("check", "--json", "--server", srv.url, "--rules", loopback_rules(tmp_path, srv.port),
-                  env={"ENVCHECK_HOME": str(tmp_path / "home"), "ENVCHECK_SERVER": ""})
-        assert res.returncode in (0, 1, 3), res.stderr
-        steps = {(s["step"], s.get("target")): s for s in json.loads(res.stdout)["diagnostics"]["steps"]}
-        down = next(s for (name, _), s in steps.items() if name == "throughput_down")
-        assert down["status"] in ("ok", "degraded") and down["kbps"] > 0, down
-        tcp = next(s for (name, target), s in steps.items() if name == "tcp" and target == "intake")
-        assert tcp["status"] == "ok" and tcp["port"] == srv.port
-        hosts = {s.get("host") for s in steps.values() if s.get("host")}
-        assert hosts <= {"127.0.0.1"}, hosts  # every network step stayed on this machine
-    finally:
-        srv.stop()
+def test_live_check_measures_throughput_against_the_named_intake_service(tmp_path, cli, office_service):
+    srv, _, _ = office_service  # the session's real service (conftest); this test only reads from it
+    res = cli("check", "--json", "--server", srv.url, "--rules", loopback_rules(tmp_path, srv.port),
+              env={"ENVCHECK_HOME": str(tmp_path / "home"), "ENVCHECK_SERVER": ""})
+    assert res.returncode in (0, 1, 3), res.stderr
+    steps = {(s["step"], s.get("target")): s for s in json.loads(res.stdout)["diagnostics"]["steps"]}
+    down = next(s for (name, _), s in steps.items() if name == "throughput_down")
+    assert down["status"] in ("ok", "degraded") and down["kbps"] > 0, down
+    tcp = next(s for (name, target), s in steps.items() if name == "tcp" and target == "intake")
+    assert tcp["status"] == "ok" and tcp["port"] == srv.port
+    hosts = {s.get("host") for s in steps.values() if s.get("host")}
+    assert hosts <= {"127.0.0.1"}, hosts  # every network step stayed on this machine

@@ -60,6 +60,25 @@ def intake(tmp_path_factory):
         pytest.skip(str(exc))
 
 
+@pytest.fixture
+def retry_waits(monkeypatch):
+    """The waits between the send's retries, recorded instead of slept.
+
+    The window sends through envcheck.upload.HttpUploader, which retries a service that is down after
+    1 s and 2 s; those waits are tests/test_upload_retry_after.py's subject, not the window's.
+    """
+    from envcheck import upload
+
+    waits: list[float] = []
+
+    class RecordedWaits(upload.HttpUploader):
+        def __init__(self, config, sleep=waits.append):
+            super().__init__(config, sleep)
+
+    monkeypatch.setattr(upload, "HttpUploader", RecordedWaits)
+    return waits
+
+
 class Window:
     """The App in a fresh Tk root, with helpers to let it run and to photograph it."""
 
@@ -229,7 +248,7 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
     w.shot("07-english")
 
 
-def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, monkeypatch):
+def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, monkeypatch, retry_waits):
     monkeypatch.setenv("ENVCHECK_SERVER", f"http://127.0.0.1:{free_port()}")
     w = window(replay=str(snapshot_file))
     app = w.app
@@ -245,6 +264,7 @@ def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, m
     assert app.last_outcome.kind == "kept"
     assert "保管してあり" in app.notice.raw() and "インターネットではなく" in app.notice.raw()
     assert len(Outbox().waiting()) == 1
+    assert retry_waits == [1, 2]  # tried three times before keeping it
     w.shot("08-kept-for-later")
 
 
@@ -465,7 +485,7 @@ def english_words(texts, allowed=frozenset()):
                                                ("macos15_7_4_sequoia", "darwin"),
                                                ("windows_11_23h2_open_wifi", "windows")])
 def test_no_english_word_in_the_japanese_window_except_product_names(window, tmp_path, monkeypatch, fixture,
-                                                                    platform):
+                                                                    platform, retry_waits):
     """Every widget's text in every state a seeker meets: results, each item, the consent with its details,
     sending without a number, the service down."""
     snap = tmp_path / "snap.json"

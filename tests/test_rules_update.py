@@ -14,23 +14,24 @@ from tuf.api.metadata import Metadata
 from envcheck import rulesrepo
 from envcheck.rulesupdate import choose_rules
 from envcheck.upload import ServerConfig, make_session
-from server_fixtures import Server, server_cli
+from server_fixtures import free_port, server_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def office(tmp_path):
-    """A real intake service on 127.0.0.1 serving a rules repository made with envcheck-server rules init."""
-    home = tmp_path / "office"
-    home.mkdir()
-    server = Server(str(home))
-    done = server_cli(server.env, "rules", "init")
-    assert done.returncode == 0, done.stderr
+def office(office_service, tmp_path):
+    """The service (conftest.office_service) serving a freshly initialised rules repository: each test
+    starts from the pristine copy made by `rules init` (the service reads the repository from disk on
+    every request)."""
+    server, home, pristine = office_service
+    for name in ("rules-repo", "rules-keys"):
+        shutil.rmtree(home / name)
+        shutil.copytree(pristine / name, home / name)
+    (home / "rules-refresh-status.json").unlink(missing_ok=True)  # `rules refresh` keeps it beside the repository
     repo, keys = home / "rules-repo", home / "rules-keys"
-    yield {"repo": repo, "keys": keys, "server": server, "root": repo / "metadata" / "1.root.json",
-           "cache": tmp_path / "cache"}
-    server.stop()
+    return {"repo": repo, "keys": keys, "server": server, "root": repo / "metadata" / "1.root.json",
+            "cache": tmp_path / "cache"}
 
 
 def new_rules(tmp_path: Path, version: str, as_of: str, edit=None) -> Path:
@@ -45,8 +46,8 @@ def new_rules(tmp_path: Path, version: str, as_of: str, edit=None) -> Path:
     return d
 
 
-def choose(office, online=True):
-    cfg = ServerConfig(url=office["server"].url)
+def choose(office, online=True, url=None):
+    cfg = ServerConfig(url=url or office["server"].url)
     return choose_rules(online=online, server_url=cfg.url, session_factory=lambda: make_session(cfg),
                         config_root=str(office["root"]), cache=str(office["cache"]))
 
@@ -176,8 +177,8 @@ def test_oversized_target_is_refused_before_download(office, tmp_path, monkeypat
 
 
 def test_server_down_uses_built_in_rules_and_says_so(office, tmp_path):
-    office["server"].stop()
-    choice = choose(office)
+    # The shared service stays up for the other tests: this one asks a loopback port nothing listens on.
+    choice = choose(office, url=f"http://127.0.0.1:{free_port()}")
     assert choice.source == "built-in"
     assert "cannot reach the rules service" in choice.reason
 
