@@ -192,6 +192,34 @@ def server_cli(env: dict, *args: str, input: str | None = None):
                           input=input, timeout=120)
 
 
+_SQLITE_TEMPLATE: dict[str, object] = {}
+_PREPARE = ((("init",), None),
+            (("add-user", "counselor1", "--role", "counselor"), "correct horse battery"),
+            (("add-user", "support1", "--role", "support"), "correct horse battery"),
+            (("add-user", "admin1", "--role", "admin"), "correct horse battery"))
+
+
+def _prepare(env: dict) -> str:
+    """`envcheck-server init`, a user per role and a booking token, as an office does: the real commands."""
+    for args, stdin in _PREPARE:
+        done = server_cli(env, *args, input=stdin)
+        assert done.returncode == 0, done.stderr
+    done = server_cli(env, "add-token", "booking")
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _prepared_sqlite_home(home: str) -> str:
+    """A SQLite home made by _prepare once per test run, copied (modes kept: owner-only key and
+    secret) into each new home; returns the booking token. Saves ~4.5 s of CLI start-ups per Server."""
+    if not _SQLITE_TEMPLATE:
+        tmpl = tempfile.mkdtemp(prefix="envcheck-srv-template-")
+        atexit.register(shutil.rmtree, tmpl, True)
+        _SQLITE_TEMPLATE.update(dir=tmpl, token=_prepare(server_env(tmpl)))
+    shutil.copytree(_SQLITE_TEMPLATE["dir"], home, dirs_exist_ok=True)
+    return str(_SQLITE_TEMPLATE["token"])
+
+
 class Server:
     """`envcheck-server init`, a user per role, a booking token, then `envcheck-server run` on loopback."""
 
@@ -204,15 +232,7 @@ class Server:
         extra = {"ENVCHECK_RATE_PER_ADDRESS": "1000000", "ENVCHECK_RATE_PER_SEEKER": "1000000", **extra}
         self.env = server_env(home, database_url, **extra)
         self.database_url = database_url or f"sqlite:///{home}/envcheck-server.sqlite3"
-        for args, stdin in ((("init",), None),
-                            (("add-user", "counselor1", "--role", "counselor"), self.PASSWORD),
-                            (("add-user", "support1", "--role", "support"), self.PASSWORD),
-                            (("add-user", "admin1", "--role", "admin"), self.PASSWORD)):
-            done = server_cli(self.env, *args, input=stdin)
-            assert done.returncode == 0, done.stderr
-        done = server_cli(self.env, "add-token", "booking")
-        assert done.returncode == 0, done.stderr
-        self.token = done.stdout.strip()
+        self.token = _prepared_sqlite_home(home) if database_url is None else _prepare(self.env)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(home, "server.log"), "wb")

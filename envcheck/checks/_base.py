@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 from packaging.version import InvalidVersion, Version
 
-from envcheck.checks._names import matches_exe, matches_name
+from envcheck.checks._names import matches_exe, matches_name, rules_of
 from envcheck.facts.model import Facts, Unknown
 from envcheck.ruleset import Rules, Signature
 
@@ -82,6 +83,7 @@ def leading_version(text: Any) -> Version | None:
         return None
 
 
+@lru_cache(maxsize=65536)
 def _bare(name: str) -> str:
     name = name.lower().strip()
     return name[:-4] if name.endswith(".exe") else name
@@ -90,7 +92,7 @@ def _bare(name: str) -> str:
 def matches_process(sig: Signature, process: str, platform: str) -> bool:
     if platform not in sig.platforms:
         return False
-    if _bare(process) in {_bare(p) for p in sig.process_names}:
+    if _bare(process) in rules_of(sig).bare_procs:
         return True
     return matches_exe(sig, process)
 

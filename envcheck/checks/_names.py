@@ -105,6 +105,7 @@ class NameRules:
 
     __slots__ = (
         "any",
+        "bare_procs",
         "cjk_stems",
         "exact",
         "excludes",
@@ -127,6 +128,7 @@ class NameRules:
         self.patterns = sig.name_patterns
         self.excludes = sig.excludes
         self.procs = frozenset(exe_core(p) for p in sig.process_names)
+        self.bare_procs = frozenset(_bare(p) for p in sig.process_names)
         self.exact = self.names | self.forks
         self.stem_set = frozenset(self.stems)
         # Japanese and Chinese names have no spaces between words: "迅雷极速版" starts with "迅雷".
@@ -151,6 +153,12 @@ def rules_of(sig: Signature) -> NameRules:
     return hit[1]
 
 
+def _bare(name: str) -> str:
+    name = name.lower().strip()
+    return name[:-4] if name.endswith(".exe") else name
+
+
+@lru_cache(maxsize=65536)
 def _without_digits(c: str) -> str:
     """ "winny2" -> "winny", "shareaza 2" stays (core() already dropped a separate version)."""
     return re.sub(r"(?<=[a-z])\d+[a-z]?$", "", c)
