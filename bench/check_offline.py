@@ -59,6 +59,10 @@ def windows_snapshot() -> Path | None:
 
 
 def main() -> None:
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # Every run would compile envcheck's sources again (about 70 ms here); an installed copy has
+        # its bytecode. Unset it for a figure comparable with a real installation.
+        print("note: PYTHONDONTWRITEBYTECODE is set: each run compiles the sources (unset it to compare)")
     env = dict(os.environ, ENVCHECK_HOME=tempfile.mkdtemp())
     # The first check after apt's state changes runs `apt list --upgradable` (about 1.7 s of CPU);
     # every later one answers from the cache keyed on apt's inputs (envcheck/probes/_aptcache.py).
