@@ -17,6 +17,7 @@ from server_fixtures import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "docs" / "screenshots"
+ARTIFACTS = ROOT / "test-artifacts" / "check"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -100,8 +101,13 @@ def phone(browser, kind: str, srv: Server, lang: str = "ja", permissions=("camer
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"check-{name}.png"), full_page=True)
+    """Always into test-artifacts/ (to look at); into docs/screenshots/ only with ENVCHECK_DOCS_SHOTS=1,
+    so a test run never changes tracked files."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"check-{name}.png"), full_page=True)
+    if os.environ.get("ENVCHECK_DOCS_SHOTS") == "1":
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"check-{name}.png"), full_page=True)
 
 
 def walk(page, seeker: str, answers: dict[str, str], shots: str | None = None, media: bool = True,
