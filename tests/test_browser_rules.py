@@ -258,11 +258,12 @@ def test_the_office_decides_whether_a_passing_browser_report_makes_a_seeker_elig
     # Without the office's code the report arrives, but a stranger who knows the number cannot use it.
     stranger = build(parse_form(_form(android_patch=now.strftime("%Y-%m"), **ANDROID_CH)), ANDROID_REDUCED,
                      office, key, now)
-    assert store(db, stranger, office, key, now, browser_key_id("b" * 43), None)["verdict"] == "pass"
+    unenrolled = store(db, stranger, office, key, now, browser_key_id("b" * 43), None)
+    assert unenrolled["verdict"] == "pass" and unenrolled["device_enrolled"] is False
     with db.tx() as s:
         assert (eligibility(s, "01234-00000021", office, now).code) == "not_enrolled"
     receipt = store(db, doc, office, key, now, phone, code)
-    assert receipt["verdict"] == "pass"
+    assert receipt["verdict"] == "pass" and receipt["device_enrolled"] is True
     with db.tx() as s:
         answer = eligibility(s, "01234-00000021", office, now)
     assert answer.eligible is accepted and answer.report_id == doc["report_id"]

@@ -121,6 +121,13 @@ def test_send_outcomes_say_what_happens_next_in_japanese_without_english():
     sent = model.send_outcome("ja", {"receipt_no": "R-42"}, verdict="pass", office=office)
     assert sent.kind == "sent" and sent.receipt == "R-42" and "受付番号: R-42" in sent.message
     assert "予約できます" in sent.help
+    # the service says this PC is not the enrolled one: a pass is not yet a booking, and the way on is said
+    unenrolled = model.send_outcome("ja", {"receipt_no": "R-44", "device_enrolled": False}, verdict="pass",
+                                    office=office)
+    assert "まだ予約できません" in unenrolled.help and "登録コード" in unenrolled.help
+    assert "0144-00-0000" in unenrolled.help
+    assert "予約できます" in model.send_outcome("ja", {"receipt_no": "R-45", "device_enrolled": True},
+                                             verdict="pass", office=office).help
     sent_fail = model.send_outcome("ja", {"receipt_no": "R-43"}, verdict="fail", office=office)
     assert "まだ予約できません" in sent_fail.help
     down = UploadError("cannot reach http://x (connection refused)", kind="network")

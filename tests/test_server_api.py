@@ -196,7 +196,8 @@ def test_a_key_is_pinned_only_by_the_enrolment_code_and_another_key_never_change
     n = seeker(6)
     first, second = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
     stranger = maker.passing(n, key=second)  # someone who knows the number, before the seeker enrols
-    assert server.post(stranger).status_code == 201
+    r = server.post(stranger)
+    assert r.status_code == 201 and r.json()["device_enrolled"] is False  # the window says "not yet"
     e = server.eligibility(n).json()
     assert e["eligible"] is False and "not enrolled" in e["reason"]
     code = server.enrol(n)
@@ -205,6 +206,7 @@ def test_a_key_is_pinned_only_by_the_enrolment_code_and_another_key_never_change
     for doc, pinned_key in steps:
         r = server.post(doc)
         assert r.status_code == 201, r.text
+        assert r.json()["device_enrolled"] is pinned_key
         eng = server.engine()
         with eng.connect() as conn:
             assert bool(conn.execute(text("SELECT new_device_key FROM reports WHERE report_id = :r"),

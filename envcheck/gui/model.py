@@ -192,6 +192,8 @@ def send_outcome(lang: str, receipt: dict | None = None, error=None, verdict: st
         number = receipt_number(receipt or {})
         booking = text(lang, "booking_at", url=office.booking_url) if office.booking_url else ""
         help_key = {"pass": "sent_pass", "fail": "sent_fail"}.get(verdict, "sent_incomplete")
+        if help_key == "sent_pass" and (receipt or {}).get("device_enrolled") is False:
+            help_key = "sent_pass_not_enrolled"  # only an enrolled device's reports count for booking
         return SendOutcome("sent", text(lang, "sent", receipt=number),
                            text(lang, help_key, office, booking=booking), number)
     status, code, kind = (getattr(error, a, None) for a in ("status", "code", "kind"))

@@ -69,6 +69,10 @@ TEXTS = {
         "sent": "送信しました。受付番号: {receipt}",
         "sent_pass": "受付番号を控えておいてください。この結果で予約できます。{booking}予約の際に受付番号を"
                      "お伝えいただくと、確認がスムーズです。",
+        "sent_pass_not_enrolled": "受付番号を控えておいてください。このパソコンはまだ登録されていないため、"
+                                  "この結果だけでは"
+                                  "まだ予約できません。お知らせした登録コードを入れてもう一度送信するか、"
+                                  "{contact}にご連絡ください。",
         "sent_fail": "この結果では、まだ予約できません。「直し方」に沿って直してから、もう一度チェックして"
                      "送信してください。",
         "sent_incomplete": "確認できない項目があるため、担当者が内容を確認します。"
@@ -173,6 +177,9 @@ TEXTS = {
         "sent": "Sent. Receipt number: {receipt}",
         "sent_pass": "Keep this receipt number. With this result you can book. {booking}Telling the office the "
                      "receipt number when you book makes checking quicker.",
+        "sent_pass_not_enrolled": "Keep this receipt number. This computer is not enrolled yet, so this result alone "
+                                  "does not let you book: send again with the enrolment code you were given, or "
+                                  "call {contact}.",
         "sent_fail": "With this result you cannot book yet. Fix the items as described, check again and send again.",
         "sent_incomplete": "Some items could not be checked, so the staff will look at the result. Please wait with "
                            "booking until then; if it is urgent, call {contact}.",

@@ -118,6 +118,7 @@ async def check_submit(request: Request):
     resp = _render(request, "check_done.html", {
         "doc": doc, "verdict": receipt["verdict"], "receipt_no": receipt["receipt_no"],
         "office_refuses": receipt["verdict"] == "pass" and not (mob and mob.browser_reports_eligible),
+        "not_enrolled": receipt.get("device_enrolled") is False,
         "desktop": doc["diagnostics"]["browser_check"]["desktop"]}, lang)
     resp.set_cookie(DEVICE_COOKIE, token, httponly=True, samesite="lax", path="/check", max_age=400 * 86400,
                     secure=request.url.scheme == "https")

@@ -213,9 +213,6 @@ def store(store_: Store, doc: dict, rules: Rules, key, now: datetime, device: st
     body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
     sha = hashlib.sha256(rfc8785.dumps(doc)).hexdigest()
     rid = doc["report_id"]
-    receipt = sign_receipt({"format": RECEIPT_FORMAT, "receipt_no": receipt_no(rid, now), "report_id": rid,
-                            "received_at": stamp(now), "verdict": judged, "sha256": sha,
-                            "server_key_id": key_id(key.public_key())}, key)
     created = datetime.fromisoformat(doc["created_at"].replace("Z", "+00:00"))
     try:
         with store_.tx() as s:
@@ -223,6 +220,10 @@ def store(store_: Store, doc: dict, rules: Rules, key, now: datetime, device: st
                 raise StoreUnavailable("report id collision; try again")
             pseudo = {"signature": {"key_id": device, "public_key": "browser"}, "enrolment_code": enrol_code}
             new_key = record_device_key(s, doc["seeker_no"], pseudo, rid, now)
+            receipt = sign_receipt({"format": RECEIPT_FORMAT, "receipt_no": receipt_no(rid, now), "report_id": rid,
+                                    "received_at": stamp(now), "verdict": judged, "sha256": sha,
+                                    "device_enrolled": not new_key, "server_key_id": key_id(key.public_key())},
+                                   key)
             s.add(Report(report_id=rid, seeker_no=doc["seeker_no"], created_at=created, received_at=now,
                          platform=doc["checker"]["platform"], checker_version=doc["checker"]["version"],
                          rules_version=rules.version, key_id=device,

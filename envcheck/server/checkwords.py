@@ -128,6 +128,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "next": ("次へ", "Next"),
     "done_title": ("チェック結果", "Your result"),
     "verdict_pass": ("条件を満たしています。予約に進めます。", "You meet the conditions and can book."),
+    "verdict_pass_unenrolled": ("条件を満たしています。", "You meet the conditions."),
+    "not_enrolled": ("この端末はまだ登録されていないため、この結果だけではまだ予約できません。窓口で端末を確認するか、"
+                     "お知らせした登録コードを入れてもう一度送信してください。",
+                     "This phone is not enrolled yet, so this result alone does not let you book: the office confirms "
+                     "the device, or send again with the enrolment code you were given."),
     "verdict_fail": ("満たしていない項目があります。下の「直し方」のとおりに直してから、もう一度チェックしてください。",
                      "Some items are not met. Fix them as described below, then check again."),
     "verdict_incomplete": ("確認できなかった項目があります。下の案内のとおりにして、もう一度チェックしてください。",

@@ -170,6 +170,8 @@ def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey,
                 receipt = sign_receipt({"format": RECEIPT_FORMAT, "receipt_no": receipt_no(rid, now),
                                         "report_id": rid, "received_at": stamp(now),
                                         "verdict": c.verdict, "sha256": c.sha256,
+                                        # whether this device's reports count for booking (enrolled)
+                                        **({"device_enrolled": not new_key} if c.verified.seeker_no else {}),
                                         "server_key_id": key_id(key.public_key())}, key)
                 claimed = {str(ch.get("id")): str(ch.get("status")) for ch in c.doc["checks"]}
                 s.add(Report(
