@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -82,3 +83,15 @@ def render(request: Request, name: str, ctx: dict, viewer: Viewer | None, status
         resp.set_cookie("lang", lang, httponly=True, samesite="lax", path="/", max_age=365 * 86400,
                         secure=request.url.scheme == "https")
     return resp
+
+
+def page_cursor(text: str | None) -> tuple[datetime, int] | None:
+    """The `before=` value the list pages write into their "next page" links ("<aware ISO time>_<row id>"),
+    or None for anything else (a crafted value shows the first page instead of reaching the store)."""
+    try:
+        b_at, b_id = (text or "").split("_", 1)
+        at = datetime.fromisoformat(b_at[:40])
+        row = int(b_id)
+    except ValueError:
+        return None
+    return (at, row) if at.tzinfo is not None and 0 < row < 2 ** 31 else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -125,7 +125,7 @@ def _search(request: Request, q: str, s, viewer):
 
 
 def list_seekers(request: Request):
-    from envcheck.server.pages import language, render
+    from envcheck.server.pages import language, page_cursor, render
 
     st = request.app.state.envcheck
     p = request.query_params
@@ -146,13 +146,7 @@ def list_seekers(request: Request):
         cond += [Report.new_device_key.is_(True), DeviceKey.pinned.is_not(True)]  # not confirmed since
     elif flag == "mismatch":
         cond.append(Report.mismatch.is_(True))
-    before = None
-    try:
-        b_at, b_id = p.get("before", "").split("_", 1)
-        at = datetime.fromisoformat(b_at)
-        before = (at if at.tzinfo else at.replace(tzinfo=timezone.utc), int(b_id))
-    except ValueError:
-        pass
+    before = page_cursor(p.get("before"))
     q = p.get("q", "")[:40]
     problem = None
     with st.store.tx() as s:

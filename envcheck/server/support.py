@@ -9,7 +9,7 @@ every value is clipped, and templates escape them.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -80,7 +80,7 @@ def _day(text: str | None) -> date | None:
 
 def list_uploads(request: Request):
     from envcheck.server.seekers import RECEIPT
-    from envcheck.server.pages import language, render
+    from envcheck.server.pages import language, page_cursor, render
 
     st = request.app.state.envcheck
     p = request.query_params
@@ -101,13 +101,7 @@ def list_uploads(request: Request):
     start = datetime(d_from.year, d_from.month, d_from.day, tzinfo=JST) if d_from else None
     end = datetime(d_to.year, d_to.month, d_to.day, tzinfo=JST) + timedelta(days=1) if d_to else None
     outcome = p.get("outcome", "")
-    before = None
-    try:
-        b_at, b_id = p.get("before", "").split("_", 1)
-        at = datetime.fromisoformat(b_at)
-        before = (at if at.tzinfo else at.replace(tzinfo=timezone.utc), int(b_id))
-    except ValueError:
-        pass
+    before = page_cursor(p.get("before"))
     with st.store.tx() as s:
         viewer = viewer_in(s, request)
         if viewer is None:

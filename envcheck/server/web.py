@@ -24,7 +24,8 @@ from envcheck.server.db import AuditEntry, DeviceKey, Report
 from envcheck.server.i18n import JST, translator
 from envcheck.server.seekers import assurance, mismatch_kind
 from envcheck.server.support import diagnostic_rows
-from envcheck.server.pages import bounded, clip, language, pretty, render, templates  # noqa: F401 (re-exported)
+from envcheck.server.pages import (  # noqa: F401 (bounded, clip, pretty, templates: re-exported)
+    bounded, clip, language, page_cursor, pretty, render, templates)
 from envcheck.server.webauth import audit, to_login, viewer_in
 from envcheck.signing import verify_report
 
@@ -72,16 +73,11 @@ def list_reports(request: Request):
         cond.append(Report.received_at >= _jst_start(d_from))
     if d_to:
         cond.append(Report.received_at < _jst_start(d_to) + timedelta(days=1))
-    before = q.get("before", "")
-    try:
-        b_at, b_id = before.split("_", 1) if before else ("", "0")
-        if before:
-            at = datetime.fromisoformat(b_at[:40])
-            if at.tzinfo is None or not 0 < int(b_id) < 2 ** 31:
-                raise ValueError("not a cursor this page made")
-            cond.append(or_(Report.received_at < at, and_(Report.received_at == at, Report.id < int(b_id))))
-    except ValueError:
-        before = ""
+    cursor = page_cursor(q.get("before"))
+    before = q.get("before", "") if cursor else ""
+    if cursor:
+        at, row = cursor
+        cond.append(or_(Report.received_at < at, and_(Report.received_at == at, Report.id < row)))
     with st.store.tx() as s:
         viewer = viewer_in(s, request)
         if viewer is None:
