@@ -224,3 +224,29 @@ def test_evidence_from_an_older_checker_is_still_decided(rules):
     assert decide_p2p(old, rules, NOW, "windows").status == "fail"
     assert decide_p2p({"found": [], "sources": {"installed": "ok", "processes": "ok"}}, rules, NOW,
                       "windows").status == "pass"
+
+
+def test_one_walk_over_the_app_folders_serves_both_mac_probes(tmp_path, monkeypatch):
+    import plistlib
+
+    from envcheck.errors import ProbeError
+    from envcheck.probes import _handlers, _macos
+
+    apps = tmp_path / "Applications"
+    for name, body in {"qBittorrent.app": plistlib.dumps({"CFBundleIdentifier": "org.qbittorrent.qBittorrent",
+                                                          "CFBundleShortVersionString": "5.0.1",
+                                                          "CFBundleURLTypes": [{"CFBundleURLSchemes": ["magnet"]}]}),
+                       "Odd.app": plistlib.dumps(["not", "a", "dict"]),
+                       "Broken.app": b"<plist>not closed",
+                       "NotAnApp": plistlib.dumps({"CFBundleIdentifier": "x"})}.items():
+        (apps / name / "Contents").mkdir(parents=True)
+        (apps / name / "Contents" / "Info.plist").write_bytes(body)
+    dirs = (str(apps), str(tmp_path / "missing"))
+    assert [n for n, _ in _handlers.app_infos(dirs)] == ["Odd.app", "qBittorrent.app"]  # broken skipped
+    monkeypatch.setattr(_macos, "APP_DIRS", dirs)
+    assert _macos.apps() == [{"bundle": "Odd.app"},
+                             {"bundle": "qBittorrent.app", "CFBundleIdentifier": "org.qbittorrent.qBittorrent",
+                              "CFBundleShortVersionString": "5.0.1"}]
+    assert [h["bundle"] for h in _handlers.mac_handlers(dirs)] == ["qBittorrent.app"]
+    with pytest.raises(ProbeError):  # a partial list is never reported as whole
+        list(_handlers.app_infos(dirs, limit=1))

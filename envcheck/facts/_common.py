@@ -121,3 +121,14 @@ def classify_security(label: str, cipher: str | None = None) -> str:
     if found == "open" and cipher and re.search(r"wep", cipher, re.I):
         return "wep"
     return found
+
+
+def walk(node: Any):
+    """Every dict inside a JSON document (system_profiler's nested items), depth first."""
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk(v)

@@ -6,7 +6,7 @@ import re
 from typing import Any, Mapping
 
 from envcheck.facts._handlers import handlers
-from envcheck.facts._common import Missing, endpoints, parse_time, processes, value
+from envcheck.facts._common import Missing, endpoints, parse_time, processes, value, walk
 from envcheck.facts.model import AvProduct, Facts, Firewall, NoWifi, OsInfo, Software, Unknown, UpdateAgent, Wifi
 from envcheck.facts.wifi import connected_network, wifi_fact  # noqa: F401 - connected_network re-exported
 from envcheck.probes import ProbeResult
@@ -117,16 +117,6 @@ def cameras(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
                          and not re.search(r"virtual|obs", str(c.get("_name")), re.I)}))
 
 
-def _walk(node: Any):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from _walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _walk(v)
-
-
 _SOFTWARE_AUDIO = ("coreaudio_device_type_virtual", "coreaudio_device_type_aggregate")
 
 
@@ -139,7 +129,7 @@ def microphones(r: Mapping[str, ProbeResult]) -> tuple[str, ...] | Unknown:
     # microphone: a real capture lists "Microsoft Teams Audio" with coreaudio_device_input 1 and
     # transport coreaudio_device_type_virtual. Counting it would pass device.microphone on a Mac
     # that has none (cameras drop virtual ones for the same reason).
-    return tuple(sorted({str(d.get("_name")) for d in _walk(items)
+    return tuple(sorted({str(d.get("_name")) for d in walk(items)
                          if d.get("_name") and ("coreaudio_device_input" in d or "coreaudio_input_source" in d)
                          and d.get("coreaudio_device_input") != 0
                          and d.get("coreaudio_device_transport") not in _SOFTWARE_AUDIO}))

@@ -16,7 +16,7 @@ import re
 from typing import Any, Mapping
 
 from envcheck.facts import _netsh
-from envcheck.facts._common import Missing, classify_security, value
+from envcheck.facts._common import Missing, classify_security, value, walk
 from envcheck.facts.model import NoWifi, Unknown, Wifi
 from envcheck.probes import ProbeResult
 
@@ -141,22 +141,12 @@ def windows(r: Mapping[str, ProbeResult]) -> WifiFact:
 
 
 # ------------------------------------------------------------------ macOS
-def _walk(node: Any):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from _walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _walk(v)
-
-
 def _interfaces(doc: Any) -> list[dict] | None:
     """The Wi-Fi interface entries of SPAirPortDataType (those with spairport_* keys), awdl/llw dropped."""
     if not isinstance(doc, list):
         return None
     out = []
-    for d in _walk(doc):
+    for d in walk(doc):
         if not isinstance(d.get("spairport_airport_interfaces"), list):
             continue
         for i in d["spairport_airport_interfaces"]:

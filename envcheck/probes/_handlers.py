@@ -16,6 +16,7 @@ from __future__ import annotations
 import configparser
 import os
 import plistlib
+from xml.parsers.expat import ExpatError
 
 from envcheck.errors import ProbeError
 from envcheck.probes._run import read_bytes
@@ -120,8 +121,12 @@ def plist_handles(info: dict) -> list[str]:
     return sorted(found)
 
 
-def mac_handlers(app_dirs: tuple[str, ...]) -> list[dict]:
-    out, seen = [], 0
+def app_infos(app_dirs: tuple[str, ...], limit: int | None = None):
+    """(bundle folder name, its Info.plist as a dict) for each .app directly in `app_dirs`, in name order;
+    an unreadable or unparsable Info.plist is skipped, one that is not a dict reads as {}. The one walk over
+    the app folders, for the installed-software probe (mac.apps) and the handler probe (mac.handlers).
+    Raises ProbeError past `limit` apps, so a probe never reports a partial list as whole."""
+    seen = 0
     for base in app_dirs:
         try:
             names = sorted(os.listdir(base))
@@ -131,18 +136,22 @@ def mac_handlers(app_dirs: tuple[str, ...]) -> list[dict]:
             if not name.endswith(".app"):
                 continue
             seen += 1
-            if seen > MAX_FILES:
-                raise ProbeError(f"more than {MAX_FILES} apps: not all were read")
+            if limit is not None and seen > limit:
+                raise ProbeError(f"more than {limit} apps: not all were read")
             try:
                 info = plistlib.loads(read_bytes(os.path.join(base, name, "Contents", "Info.plist"), 4 * 1024 * 1024))
-            except (ProbeError, plistlib.InvalidFileException, ValueError, OverflowError):
-                continue
-            if not isinstance(info, dict):
-                continue
-            handles = plist_handles(info)
-            if handles:
-                out.append({"bundle": name, "CFBundleIdentifier": str(info.get("CFBundleIdentifier", ""))[:200],
-                            "CFBundleName": str(info.get("CFBundleName", ""))[:120], "handles": handles})
+            except (ProbeError, plistlib.InvalidFileException, ExpatError, ValueError, OverflowError):
+                continue  # plistlib reports broken XML as expat's error, not as InvalidFileException
+            yield name, info if isinstance(info, dict) else {}
+
+
+def mac_handlers(app_dirs: tuple[str, ...]) -> list[dict]:
+    out = []
+    for name, info in app_infos(app_dirs, MAX_FILES):
+        handles = plist_handles(info)
+        if handles:
+            out.append({"bundle": name, "CFBundleIdentifier": str(info.get("CFBundleIdentifier", ""))[:200],
+                        "CFBundleName": str(info.get("CFBundleName", ""))[:120], "handles": handles})
     return out
 
 # ---------------------------------------------------------------- Windows

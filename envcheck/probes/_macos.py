@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import plistlib
+from xml.parsers.expat import ExpatError
 from datetime import datetime, timezone
 
-from envcheck.errors import NotInstalled, ProbeError, Unparsed
+from envcheck.errors import NotInstalled, Unparsed
 from envcheck.probes import ProbeSpec, _handlers
 from envcheck.probes._run import read_bytes, run
 
@@ -32,7 +33,7 @@ def alf_state() -> str:
 def _plist(path: str) -> dict:
     try:
         data = plistlib.loads(read_bytes(path, 4 * 1024 * 1024))
-    except (plistlib.InvalidFileException, ValueError, OverflowError) as exc:
+    except (plistlib.InvalidFileException, ExpatError, ValueError, OverflowError) as exc:
         raise Unparsed(f"{os.path.basename(path)} is not a readable property list") from exc
     return data if isinstance(data, dict) else {}
 
@@ -40,21 +41,10 @@ def _plist(path: str) -> dict:
 def apps() -> list[dict]:
     """Bundle id, name and versions of each .app in /Applications, its Utilities and ~/Applications."""
     out = []
-    for base in APP_DIRS:
-        try:
-            names = sorted(os.listdir(base))
-        except OSError:
-            continue
-        for name in names:
-            if not name.endswith(".app"):
-                continue
-            try:
-                info = _plist(os.path.join(base, name, "Contents", "Info.plist"))
-            except ProbeError:
-                continue
-            entry = {"bundle": name}
-            entry.update({k: str(info[k]) for k in PLIST_KEYS if k in info})
-            out.append(entry)
+    for name, info in _handlers.app_infos(APP_DIRS):
+        entry = {"bundle": name}
+        entry.update({k: str(info[k]) for k in PLIST_KEYS if k in info})
+        out.append(entry)
     return out
 
 
