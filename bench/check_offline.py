@@ -79,7 +79,7 @@ def main() -> None:
 
     from envcheck.pipeline import live_host, run_check
     from envcheck.probes import ReplayHost, make_snapshot
-    from envcheck.ruleset import load_rules
+    from envcheck.ruleset.loader import load_rules
 
     rules = load_rules()
     host = live_host(rules, offline=True)

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import requests
 
-from envcheck.ruleset import load_rules
+from envcheck.ruleset.loader import load_rules
 from server_fixtures import Maker, Server, pg_bindir, postgres
 
 
@@ -86,8 +86,8 @@ def cpu_path(docs: list[bytes], rounds: int = 3) -> None:
     import rfc8785
 
     import envcheck.server.intake as intake
-    import envcheck.signing as signing
-    from envcheck.canonical import canonical
+    import envcheck.report.signing as signing
+    from envcheck.report.canonical import canonical
 
     rules = load_rules()
     now = datetime.now(timezone.utc)
@@ -106,7 +106,7 @@ def cpu_path(docs: list[bytes], rounds: int = 3) -> None:
         slow.append(rate())
         signing.canonical = intake.canonical = canonical
     f, s = statistics.median(fast), statistics.median(slow)
-    print(f"cpu path, one core: {f:.0f} reports/s with envcheck.canonical, {s:.0f} reports/s with rfc8785 "
+    print(f"cpu path, one core: {f:.0f} reports/s with envcheck.report.canonical, {s:.0f} reports/s with rfc8785 "
           f"(median of {rounds}, interleaved): {f / s:.2f}x")
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from envcheck.checks import _index, _names
 from envcheck.checks.p2p import extract_p2p
 from envcheck.facts.model import Facts, Handler, Software, Unknown
-from envcheck.ruleset import load_rules
+from envcheck.ruleset.loader import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))

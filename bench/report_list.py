@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import requests
 from sqlalchemy import insert
 
-from envcheck.ruleset import load_rules
+from envcheck.ruleset.loader import load_rules
 from envcheck.server.db import Report, Store, make_engine, utcnow
 from envcheck.server.migrate import upgrade
 from server_fixtures import Maker, Server, pg_bindir, postgres

@@ -15,9 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from server_fixtures import Server, server_cli
 from test_rules_update import new_rules
 
-from envcheck import rulesrepo
-from envcheck.rulesupdate import choose_rules
-from envcheck.upload import ServerConfig, make_session
+from envcheck.server import rulesrepo
+from envcheck.ruleset.update import choose_rules
+from envcheck.office import ServerConfig
+from envcheck.delivery.upload import make_session
 
 
 def main(n: int = 30) -> None:

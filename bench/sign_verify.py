@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from envcheck.pipeline import live_host, run_check
-from envcheck.ruleset import load_rules
-from envcheck.signing import sign_report, verify_report
+from envcheck.ruleset.loader import load_rules
+from envcheck.report.signing import sign_report, verify_report
 
 
 def main(n: int = 300) -> None:

@@ -94,11 +94,12 @@ def _server_args(p) -> None:
 
 def _choose_rules(args, online: bool):
     """--rules DIR as given; else the newest verified of the built-in and updated sets (updating when online)."""
-    from envcheck.rulesupdate import rules_for
+    from envcheck.delivery.rules import rules_for
 
     config = None
     if online and not getattr(args, "rules", None):
-        from envcheck.upload import UploadError, find_config
+        from envcheck.errors import UploadError
+        from envcheck.office import find_config
         try:
             config = find_config(getattr(args, "server", None), getattr(args, "ca_bundle", None))
         except UploadError as exc:
@@ -112,16 +113,16 @@ def _load_rules(args):
 
 def cmd_check(args) -> ExitStatus:
     from envcheck.pipeline import live_host, run_check
-    from envcheck.seeker import normalize_seeker_no
+    from envcheck.report.seeker import normalize_seeker_no
 
     if args.explain_data:
-        from envcheck.explain import explain
+        from envcheck.report.explain import explain
         sys.stdout.write(explain(args.lang or default_lang()))
         return ExitStatus.PASS
 
     seeker = normalize_seeker_no(args.seeker_no) if args.seeker_no is not None else None
     if args.enrol:  # a mistyped code is said before the check runs, not after
-        from envcheck.seeker import normalize_enrolment_code
+        from envcheck.report.seeker import normalize_enrolment_code
         if not args.upload or seeker is None:
             raise UsageError("--enrol is used with --upload and --seeker-no (the code is for that number)")
         normalize_enrolment_code(args.enrol)
@@ -136,11 +137,11 @@ def cmd_check(args) -> ExitStatus:
     run = run_check(host, rules, now=now, seeker_no=seeker, rules_source=choice.report_fields())
     report = run.report
     if args.enrol:
-        from envcheck.upload import with_enrolment
+        from envcheck.delivery.upload import with_enrolment
         report = with_enrolment(report, args.enrol)
     if args.out or args.json or args.upload:
         # Only a report that leaves this process is signed: crypto stays off the plain offline path.
-        from envcheck.signing import load_or_create_key, sign_report
+        from envcheck.report.signing import load_or_create_key, sign_report
         report = sign_report(report, load_or_create_key())
     if args.out:
         from envcheck.files import write_atomic
@@ -148,7 +149,7 @@ def cmd_check(args) -> ExitStatus:
     if args.json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
-        from envcheck.render import render
+        from envcheck.report.render import render
         sys.stdout.write(render(report, rules, args.lang or default_lang(), stale=run.rules_stale))
     if args.upload:
         _upload(report, args)
@@ -156,7 +157,7 @@ def cmd_check(args) -> ExitStatus:
 
 
 def _ask_consent(lang: str) -> bool:
-    from envcheck.explain import explain
+    from envcheck.report.explain import explain
 
     print(explain(lang), file=sys.stderr)
     question = "この報告書を送信しますか？ [y/N]: " if lang == "ja" else "Send this report? [y/N]: "
@@ -167,7 +168,9 @@ def _ask_consent(lang: str) -> bool:
 
 def _upload(report: dict, args) -> None:
     """Consent, then outbox, then send: a failure leaves the report waiting for `envcheck send`."""
-    from envcheck.upload import HttpUploader, Outbox, UploadError, find_config, receipt_number
+    from envcheck.errors import UploadError
+    from envcheck.office import find_config
+    from envcheck.delivery.upload import HttpUploader, Outbox, receipt_number
 
     lang = args.lang or default_lang()
     config = find_config(args.server, args.ca_bundle)
@@ -194,7 +197,9 @@ def _upload(report: dict, args) -> None:
 
 def cmd_send(args) -> ExitStatus:
     """Deliver every waiting report; 0 when the outbox is empty afterwards, 1 when some still wait."""
-    from envcheck.upload import HttpUploader, Outbox, UploadError, find_config, receipt_number
+    from envcheck.errors import UploadError
+    from envcheck.office import find_config
+    from envcheck.delivery.upload import HttpUploader, Outbox, receipt_number
 
     config = find_config(args.server, args.ca_bundle)
     if config is None:
@@ -219,7 +224,7 @@ def cmd_send(args) -> ExitStatus:
 def cmd_snapshot(args) -> ExitStatus:
     from envcheck.files import write_atomic
     from envcheck.pipeline import live_host
-    from envcheck.privacy import Identity, scrub_snapshot
+    from envcheck.report.privacy import Identity, scrub_snapshot
     from envcheck.probes import make_snapshot
 
     rules = _load_rules(args)
@@ -233,8 +238,8 @@ def cmd_snapshot(args) -> ExitStatus:
 
 def cmd_verify(args) -> ExitStatus:
     """0 valid, 1 invalid (with the reason), 2 unreadable."""
-    from envcheck.reportschema import InvalidReport
-    from envcheck.signing import verify_report
+    from envcheck.report.schema import InvalidReport
+    from envcheck.report.signing import verify_report
 
     text = _read(args.file)
     try:

@@ -7,6 +7,19 @@ class EnvcheckError(Exception):
     def diagnostics(self) -> str:
         return str(self).splitlines()[0] if str(self) else type(self).__name__
 
+class UploadError(EnvcheckError):
+    """Sending failed; `permanent` when retrying cannot help (the service refused the report)."""
+
+    def __init__(self, message: str, permanent: bool = False, kind: str = "other", status: int | None = None,
+                 code: str | None = None):
+        super().__init__(message)
+        self.permanent = permanent
+        self.kind = kind
+        """Typed cause for people's texts: network, timeout, dns, proxy, tls, busy, refused, config, other."""
+        self.status = status
+        self.code = code
+        """The service's machine-readable error code, when it sends one ({"code": ...})."""
+
 
 class UsageError(EnvcheckError):
     """A command-line argument is wrong."""

@@ -4,7 +4,7 @@
      "office": {"name": "ハローワークプラザとまこまい マザーズコーナー", "phone": "0144-00-0000",
                 "hours": "平日 9:00〜17:00", "booking_url": "https://…", "retention_days": 180}}
 
-The same file names the intake service (envcheck.upload.find_config). Every message that tells the
+The same file names the intake service (find_config). Every message that tells the
 seeker to contact someone names this office, its phone number and hours (docs/building.md).
 """
 
@@ -14,6 +14,8 @@ import json
 import os
 import sys
 from dataclasses import dataclass
+
+from envcheck.errors import UploadError
 
 CONFIG_NAME = "envcheck-config.json"
 _MAX = 200  # a config file is the office's, but a window line must stay a line
@@ -74,3 +76,30 @@ def office_from(conf: dict) -> Office:
 
 def load_office() -> Office:
     return office_from(read_config())
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    url: str
+    ca_bundle: str | None = None
+    """A CA certificate file for offices with their own CA; default: the OS trust store."""
+
+
+def find_config(cli_url: str | None = None, ca_bundle: str | None = None) -> ServerConfig | None:
+    """The service from --server, else ENVCHECK_SERVER, else envcheck-config.json beside the executable."""
+    url = cli_url or os.environ.get("ENVCHECK_SERVER")
+    file_conf: dict = {}
+    for path in config_paths():
+        if os.path.isfile(path):
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    file_conf = json.load(fh)
+            except (OSError, ValueError) as exc:
+                raise UploadError(f"{path} is not readable JSON ({exc})", permanent=True, kind="config") from None
+            break
+    url = url or file_conf.get("server")
+    if not url:
+        return None
+    if not url.startswith(("https://", "http://")):
+        raise UploadError(f"server address must start with https:// (got {url[:60]!r})", permanent=True, kind="config")
+    return ServerConfig(url=url.rstrip("/"), ca_bundle=ca_bundle or file_conf.get("ca_bundle"))

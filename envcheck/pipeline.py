@@ -10,8 +10,8 @@ from envcheck import facts as facts_mod
 from envcheck.checks import Result, evaluate
 from envcheck.facts.model import Facts
 from envcheck.probes import ProbeResult
-from envcheck.report import build_report
-from envcheck.ruleset import Rules
+from envcheck.report.build import build_report
+from envcheck.ruleset.loader import Rules
 
 
 class Host(Protocol):
@@ -42,7 +42,7 @@ def run_check(host: Host, rules: Rules, now: datetime | None = None, seeker_no: 
     probes = host.collect(progress)
     facts = facts_mod.collect(host.platform, probes)
     results = evaluate(facts, rules, now)
-    from envcheck.privacy import Identity, scrub_report
+    from envcheck.report.privacy import Identity, scrub_report
 
     # Evidence holds only facts, but probe errors can quote paths or names: remove this machine's identity.
     from envcheck.netcheck.assemble import diagnostics_from

@@ -17,7 +17,7 @@ def rules():
     the newest update the rules know is `unknown` (tests/test_rules_stale.py). Tests about other
     behaviour use a current copy, as the service and checkers do after a rules update.
     """
-    from envcheck.ruleset import load_rules
+    from envcheck.ruleset.loader import load_rules
 
     return load_rules(current_rules_dir())
 

@@ -86,7 +86,7 @@ class Maker:
         return datetime.now(timezone.utc).replace(microsecond=0)
 
     def sign(self, doc: dict, key: Ed25519PrivateKey | None = None, enrol: str | None = None) -> dict:
-        from envcheck.signing import sign_report
+        from envcheck.report.signing import sign_report
 
         return sign_report({**doc, "enrolment_code": enrol} if enrol else doc, key or self.key)
 

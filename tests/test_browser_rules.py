@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from envcheck.ruleset import CHECK_IDS
+from envcheck.ruleset.loader import CHECK_IDS
 
 from envcheck.checks import judge, rejudge
 from envcheck.errors import RuleError
-from envcheck.mobilerules import load_mobile
-from envcheck.reportschema import validate_report
+from envcheck.ruleset.mobile import load_mobile
+from envcheck.report.schema import validate_report
 from envcheck.server.browserreport import build, parse_form
 from envcheck.server.intake import Rejected
 from envcheck.server.uaparse import device_from
-from envcheck.signing import verify_report
+from envcheck.report.signing import verify_report
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""envcheck.canonical is byte-identical to the rfc8785 library for every JSON value a report can hold
+"""envcheck.report.canonical is byte-identical to the rfc8785 library for every JSON value a report can hold
 (and for those it cannot: floats, keys that sort differently in UTF-16), refuses what has no RFC 8785
 form exactly where the library does, and the strict reader refuses duplicate keys and big integers."""
 
@@ -11,7 +11,7 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from envcheck.canonical import INT_MAX, CanonicalError, StrictJSONError, canonical, loads_strict
+from envcheck.report.canonical import INT_MAX, CanonicalError, StrictJSONError, canonical, loads_strict
 
 # Text with what matters for ordering and escaping: control characters, quotes, backslash, DEL,
 # U+2028, characters either side of the surrogate block and astral ones (UTF-16 order != code points).

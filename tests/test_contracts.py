@@ -15,7 +15,7 @@ from envcheck.facts import _linux, _macos, _windows
 from envcheck.facts.model import Facts, Unknown
 from envcheck.pipeline import all_specs
 from envcheck.probes import PLATFORMS
-from envcheck.ruleset import CHECK_IDS
+from envcheck.ruleset.loader import CHECK_IDS
 
 
 # ------------------------------------------------------------------------------------------- collectors

@@ -19,7 +19,7 @@ from envcheck.netcheck.assemble import diagnostics_from
 from envcheck.diagnose.config import Target, parse_endpoint
 from envcheck.diagnose.runner import FORMAT
 from envcheck.errors import UsageError
-from envcheck.report import assert_no_floats
+from envcheck.report.build import assert_no_floats
 
 LOOP = "127.0.0.1"
 NO_PROXY = lambda timeout: {"env": {}, "system": {}}  # noqa: E731 - the machine's proxy is not under test

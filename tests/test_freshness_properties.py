@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from envcheck.checks import judge
 from envcheck.checks.system import mac_level
-from envcheck.ruleset import load_rules
+from envcheck.ruleset.loader import load_rules
 
 RULES = load_rules()
 SETTINGS = settings(max_examples=300, deadline=None)

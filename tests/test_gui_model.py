@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 import pytest
 from snapshots import FIXTURES, snapshot_from_folder
 
-from envcheck.explain import explain
+from envcheck.report.explain import explain
 from envcheck.gui import fonts, model
 from envcheck.pipeline import run_check
 from envcheck.probes import ReplayHost
-from envcheck.upload import UploadError
+from envcheck.errors import UploadError
 
 MARK_WORDS = {"✔ 問題なし", "✖ 対応が必要", "! 注意", "? 確認できず", "- 対象外"}
 
@@ -57,7 +57,7 @@ def test_empty_seeker_number_is_allowed():
 
 def test_every_reason_of_normalize_seeker_no_has_a_japanese_text():
     from envcheck.errors import InvalidSeekerNumber
-    from envcheck.seeker import normalize_seeker_no
+    from envcheck.report.seeker import normalize_seeker_no
 
     for raw in ("", "x", "123456", "1-2-3", "1234-1", "12345-", "12345-123456789"):
         try:
@@ -94,7 +94,7 @@ def test_detail_of_a_failing_row_has_why_fix_and_the_settings_link(mac_report, r
 
 
 def test_consent_says_what_why_how_long_who_and_the_law_with_field_names_behind_details(mac_report, rules):
-    from envcheck.explain import plain
+    from envcheck.report.explain import plain
     from envcheck.office import Office
 
     report = model.with_seeker(mac_report, "12345-00000678")

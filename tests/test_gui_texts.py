@@ -132,7 +132,7 @@ def test_dpi_awareness_call_is_windows_only():
 
 
 def test_english_probe_reasons_stay_out_of_japanese_sentences(rules):
-    from envcheck.report import message_for
+    from envcheck.report.build import message_for
 
     m = message_for(rules, "network.wifi", "unknown",
                     {"reason": "win.wlan: netsh wlan show interfaces timed out after 10 s"}, "windows")

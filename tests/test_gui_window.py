@@ -64,10 +64,10 @@ def intake(tmp_path_factory):
 def retry_waits(monkeypatch):
     """The waits between the send's retries, recorded instead of slept.
 
-    The window sends through envcheck.upload.HttpUploader, which retries a service that is down after
+    The window sends through envcheck.delivery.upload.HttpUploader, which retries a service that is down after
     1 s and 2 s; those waits are tests/test_upload_retry_after.py's subject, not the window's.
     """
-    from envcheck import upload
+    from envcheck.delivery import upload
 
     waits: list[float] = []
 
@@ -205,15 +205,15 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
     saved = tmp_path / "report.json"
     monkeypatch.setattr("envcheck.gui.actions.filedialog.asksaveasfilename", lambda **kw: str(saved))
     app.save_button.invoke()
-    from envcheck.signing import verify_report
+    from envcheck.report.signing import verify_report
 
     v = verify_report(json.loads(saved.read_text(encoding="utf-8")))
     assert v.seeker_no == "12345-00000678" and v.report_id == app.run.report["report_id"]
     assert str(saved) in app.notice.raw() and saved.with_suffix(".html").is_file()
 
     # 6. Send: the exact consent text first, nothing sent before consent.
-    from envcheck.explain import plain
-    from envcheck.upload import Outbox
+    from envcheck.report.explain import plain
+    from envcheck.delivery.upload import Outbox
 
     app.send_button.invoke()
     w.pump(0.2)
@@ -259,7 +259,7 @@ def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, m
     app.consent.accept_button.invoke()
     w.until(lambda: app.send_job.finished, timeout=30, what="the failed send")
     w.pump(0.1)
-    from envcheck.upload import Outbox
+    from envcheck.delivery.upload import Outbox
 
     assert app.last_outcome.kind == "kept"
     assert "保管してあり" in app.notice.raw() and "インターネットではなく" in app.notice.raw()
@@ -295,7 +295,7 @@ def test_declining_consent_sends_nothing(window, snapshot_file, monkeypatch):
     w.pump(0.1)
     app.consent.event_generate("<Escape>")
     w.pump(0.1)
-    from envcheck.upload import Outbox
+    from envcheck.delivery.upload import Outbox
 
     assert app.consent is None and not Outbox().waiting() and app.notice.raw().startswith("送信しませんでした。")
 
@@ -396,7 +396,7 @@ def test_a_report_kept_from_last_time_is_sent_when_the_window_opens(window, snap
     from envcheck.gui import work
     from envcheck.pipeline import run_check
     from envcheck.probes import ReplayHost, parse_snapshot
-    from envcheck.upload import Outbox
+    from envcheck.delivery.upload import Outbox
 
     report = run_check(ReplayHost(parse_snapshot(snapshot_file.read_text("utf-8"))), rules).report
     Outbox().add(work.sign(report))  # consented earlier, the network was down then

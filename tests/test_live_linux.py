@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from envcheck.ruleset import CHECK_IDS
+from envcheck.ruleset.loader import CHECK_IDS
 
 pytestmark = [pytest.mark.live,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the live Linux path needs Linux")]

@@ -18,7 +18,7 @@ import pytest
 from envcheck.checks import rejudge
 from envcheck.pipeline import run_check
 from envcheck.probes import ReplayHost, parse_snapshot
-from envcheck.ruleset import CHECK_IDS
+from envcheck.ruleset.loader import CHECK_IDS
 from snapshots import FIXTURES, fixture_folders, snapshot_from_folder
 
 MAC_FOLDERS = [f for f in fixture_folders()

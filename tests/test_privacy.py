@@ -9,7 +9,7 @@ import socket
 import psutil
 import pytest
 
-from envcheck.privacy import Identity, scrub_report, scrub_snapshot
+from envcheck.report.privacy import Identity, scrub_report, scrub_snapshot
 
 
 def personal_strings():
@@ -87,7 +87,7 @@ def test_netsh_in_any_language_keeps_only_what_the_wifi_reading_needs(rules):
     from pathlib import Path
 
     from envcheck.facts.wifi import from_netsh
-    from envcheck.privacy import Identity, scrub_snapshot
+    from envcheck.report.privacy import Identity, scrub_snapshot
 
     ident = Identity(user="x", hosts=(), home="/nonexistent", ips=())
     for name in ("es_open.txt", "de_wpa2_enterprise.txt", "zh_wpa2_enterprise.txt", "es_disconnected_radio_off.txt"):
@@ -103,7 +103,7 @@ def test_netsh_in_any_language_keeps_only_what_the_wifi_reading_needs(rules):
 
 
 def test_a_scrubbed_snapshot_keeps_the_failure_kind(rules):
-    from envcheck.privacy import Identity, scrub_snapshot
+    from envcheck.report.privacy import Identity, scrub_snapshot
 
     snap = {"format": "envcheck.snapshot/1", "captured_at": "2026-11-24T00:00:00Z", "platform": "windows",
             "probes": {"win.wlan": {"value": None, "error": "netsh wlan: location access is off",

@@ -23,8 +23,8 @@ from envcheck.facts.model import Facts
 from envcheck.pipeline import run_check
 from envcheck.pipeline import all_specs
 from envcheck.probes import ProbeResult, ReplayHost
-from envcheck.ruleset import CHECK_IDS
-from envcheck.seeker import normalize_seeker_no
+from envcheck.ruleset.loader import CHECK_IDS
+from envcheck.report.seeker import normalize_seeker_no
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SOURCES = sorted((Path(__file__).parent / "fixtures" / "sources").glob("*"))

@@ -16,7 +16,7 @@ import pytest
 
 from envcheck.pipeline import run_check
 from envcheck.probes import ReplayHost, parse_snapshot
-from envcheck.ruleset import load_rules
+from envcheck.ruleset.loader import load_rules
 from snapshots import FIXTURES, fixture_folders, snapshot_from_folder
 
 RULES = load_rules()

@@ -13,8 +13,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from envcheck.checks import rejudge
-from envcheck.reportschema import InvalidReport, validate_report
-from envcheck.signing import sign_report, verify_report
+from envcheck.report.schema import InvalidReport, validate_report
+from envcheck.report.signing import sign_report, verify_report
 from snapshots import FIXTURES, snapshot_from_folder
 
 NOW = datetime(2026, 8, 20, 9, tzinfo=timezone.utc)

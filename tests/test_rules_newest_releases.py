@@ -12,7 +12,7 @@ import pytest
 from snapshots import FIXTURES, snapshot_from_folder
 
 from envcheck.checks import judge
-from envcheck.ruleset import load_rules
+from envcheck.ruleset.loader import load_rules
 
 DAY = datetime(2026, 12, 2, 12, tzinfo=timezone.utc)
 WIN = {"os": "windows", "name": "Windows 11 Pro", "product": "Windows 11", "version": "26H2", "build": 26300,

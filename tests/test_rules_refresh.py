@@ -18,7 +18,7 @@ import pytest
 from snapshots import FIXTURES, snapshot_from_folder
 from test_rules_update import office  # noqa: F401 - the fixture: a real intake service with a rules repository
 
-from envcheck.ruleset import load_rules
+from envcheck.ruleset.loader import load_rules
 from envcheck.server.rulesrefresh import refresh, status_line
 
 ROOT = Path(__file__).resolve().parent.parent

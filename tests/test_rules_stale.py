@@ -5,7 +5,7 @@ confirms nothing is pending."""
 from datetime import datetime, timedelta, timezone
 
 from envcheck.checks import judge
-from envcheck.ruleset import load_rules
+from envcheck.ruleset.loader import load_rules
 
 
 def _at(d):

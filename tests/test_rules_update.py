@@ -11,9 +11,10 @@ import pytest
 from securesystemslib.signer import CryptoSigner
 from tuf.api.metadata import Metadata
 
-from envcheck import rulesrepo
-from envcheck.rulesupdate import choose_rules
-from envcheck.upload import ServerConfig, make_session
+from envcheck.server import rulesrepo
+from envcheck.ruleset.update import choose_rules
+from envcheck.office import ServerConfig
+from envcheck.delivery.upload import make_session
 from server_fixtures import free_port, server_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,7 +253,7 @@ def test_an_archive_without_network_toml_is_refused(office, tmp_path):
     import io
     import tarfile
 
-    from envcheck.rulesupdate import UpdateRefused, _install
+    from envcheck.ruleset.update import UpdateRefused, _install
 
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb") as gz, tarfile.open(fileobj=gz, mode="w") as tar:
@@ -270,7 +271,7 @@ def test_an_archive_without_network_toml_is_refused(office, tmp_path):
 
 def test_the_loader_validates_network_toml_with_the_rest(tmp_path):
     from envcheck.errors import RuleError
-    from envcheck.ruleset import load_rules
+    from envcheck.ruleset.loader import load_rules
 
     d = new_rules(tmp_path, "2026.12.1", "2026-12-01")
     net = d / "network.toml"

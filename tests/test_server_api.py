@@ -214,7 +214,7 @@ def test_a_key_is_pinned_only_by_the_enrolment_code_and_another_key_never_change
             keys = dict(conn.execute(text("SELECT key_id, pinned FROM device_keys WHERE seeker_no = :s"),
                                      {"s": n}).all())
         eng.dispose()
-    from envcheck.signing import key_id
+    from envcheck.report.signing import key_id
 
     assert {k: bool(v) for k, v in keys.items()} == {key_id(first.public_key()): True,
                                                       key_id(second.public_key()): False}

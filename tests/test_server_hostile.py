@@ -52,7 +52,7 @@ def _with(maker, where: str, value, sign: bool = True):
         doc["checker"][where] = value
     if not sign:
         return doc
-    from envcheck.signing import canonical_bytes
+    from envcheck.report.signing import canonical_bytes
 
     try:
         canonical_bytes(doc)
@@ -193,7 +193,7 @@ def test_a_counselor_confirms_a_new_device_and_only_then_it_counts(server, maker
     doc = maker.passing(n, key=new, when=maker.now() + timedelta(seconds=1))
     assert server.post(doc).status_code == 201
     assert server.eligibility(n).json()["eligible"] is False
-    from envcheck.signing import key_id
+    from envcheck.report.signing import key_id
 
     kid = key_id(new.public_key())
     done = server_cli(server.env, "confirm-device", n, kid, "--actor", "counselor1",

@@ -153,7 +153,7 @@ def test_the_desktop_checker_never_imports_the_server():
     import subprocess
     import sys
 
-    code = ("import sys, envcheck.cli, envcheck.pipeline, envcheck.signing; "
+    code = ("import sys, envcheck.cli, envcheck.pipeline, envcheck.report.signing; "
             "print([m for m in sys.modules if m.startswith(('envcheck.server', 'fastapi', 'sqlalchemy'))])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr

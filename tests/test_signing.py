@@ -9,8 +9,8 @@ import pytest
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from envcheck.reportschema import InvalidReport
-from envcheck.signing import canonical_bytes, key_id, load_or_create_key, sign_report, verify_report
+from envcheck.report.schema import InvalidReport
+from envcheck.report.signing import canonical_bytes, key_id, load_or_create_key, sign_report, verify_report
 
 
 @pytest.fixture(scope="module")

@@ -124,7 +124,7 @@ def _newest_24h2(rules):
 
 @pytest.fixture
 def shipped():
-    from envcheck.ruleset import load_rules
+    from envcheck.ruleset.loader import load_rules
     return load_rules()
 
 

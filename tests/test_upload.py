@@ -146,7 +146,9 @@ def test_two_sends_at_once_deliver_each_report_once_without_an_internal_error(tm
 @pytest.mark.parametrize("status, permanent", [(408, False), (429, False), (507, False), (503, False),
                                                (422, True), (409, True)])
 def test_quota_slow_body_and_full_store_answers_keep_the_report_for_later(status, permanent):
-    from envcheck.upload import HttpUploader, ServerConfig, UploadError
+    from envcheck.errors import UploadError
+    from envcheck.office import ServerConfig
+    from envcheck.delivery.upload import HttpUploader
 
     class Answer:
         status_code = status

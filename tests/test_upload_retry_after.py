@@ -10,7 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from envcheck.upload import MAX_RETRY_AFTER, HttpUploader, ServerConfig, UploadError, retry_after
+from envcheck.errors import UploadError
+from envcheck.office import ServerConfig
+from envcheck.delivery.upload import MAX_RETRY_AFTER, HttpUploader, retry_after
 
 
 class _Busy:

@@ -75,7 +75,7 @@ def test_location_refusal_is_permission_denied_with_the_location_fix(name, rules
     assert isinstance(fact, Unknown) and fact.kind == "permission_denied"
     decision = judge("network.wifi", extract_wifi(_facts(fact), rules), rules, NOW, "windows")
     assert (decision.status, decision.code) == ("unknown", "location_off")
-    from envcheck.report import message_for  # the seeker's text, Japanese first
+    from envcheck.report.build import message_for  # the seeker's text, Japanese first
 
     msg = message_for(rules, "network.wifi", decision.code, decision.params, "windows")
     assert "位置情報" in msg["remedy"]["ja"] and "プライバシーとセキュリティ" in msg["remedy"]["ja"]

@@ -10,7 +10,7 @@ import pytest
 from envcheck.checks import judge, rejudge
 from envcheck.pipeline import run_check
 from envcheck.probes import ReplayHost, parse_snapshot, specs_for
-from envcheck.ruleset import CHECK_IDS
+from envcheck.ruleset.loader import CHECK_IDS
 from snapshots import FIXTURES, fixture_folders, snapshot_from_folder
 
 WINDOWS = [f for f in fixture_folders()

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from envcheck.checks import browser, devices, protection, software, system
 from envcheck.checks._base import Check, Decision
 from envcheck.facts.model import Facts
-from envcheck.ruleset import CHECK_IDS, Rules
+from envcheck.ruleset.loader import CHECK_IDS, Rules
 
 CHECKS: tuple[Check, ...] = tuple(sorted([*system.CHECKS, *protection.CHECKS, *software.CHECKS, *devices.CHECKS],
                                          key=lambda c: CHECK_IDS.index(c.id)))

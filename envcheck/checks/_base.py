@@ -12,7 +12,7 @@ from packaging.version import InvalidVersion, Version
 
 from envcheck.checks._names import matches_exe, matches_name, rules_of
 from envcheck.facts.model import Facts, Unknown
-from envcheck.ruleset import Rules, Signature
+from envcheck.ruleset.loader import Rules, Signature
 
 STATUSES = ("pass", "warn", "fail", "unknown", "skipped")
 

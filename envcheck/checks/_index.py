@@ -11,7 +11,7 @@ import re
 
 from envcheck.checks._base import _bare, matches_item, matches_process
 from envcheck.checks._names import _keys, _without_digits, exe_core, rules_of
-from envcheck.ruleset import Signature
+from envcheck.ruleset.loader import Signature
 
 
 class SignatureIndex:

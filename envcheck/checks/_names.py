@@ -23,7 +23,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from envcheck.ruleset import Signature
+from envcheck.ruleset.loader import Signature
 
 # Greek letters as products write them: µTorrent's micro sign (NFKC turns it into Greek mu).
 _GREEK = {"μ": "u", "α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "ω": " omega "}

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from packaging.version import InvalidVersion, Version
 
 from envcheck.checks._base import Decision
-from envcheck.ruleset import Rules
+from envcheck.ruleset.loader import Rules
 
 PHONES = ("ios", "android")
 ANSWERS = ("yes", "no", "unknown")

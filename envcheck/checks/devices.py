@@ -6,7 +6,7 @@ from datetime import datetime
 
 from envcheck.checks._base import Check, Decision, items, names, unknown_fact, unknown_of
 from envcheck.facts.model import Facts, NoWifi, Unknown, Wifi
-from envcheck.ruleset import Rules
+from envcheck.ruleset.loader import Rules
 
 
 def extract_wifi(facts: Facts, rules: Rules) -> dict:

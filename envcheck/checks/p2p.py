@@ -17,7 +17,7 @@ from envcheck.checks._base import Decision, items, names
 from envcheck.checks._index import index_of
 from envcheck.checks._names import core
 from envcheck.facts.model import Facts, Unknown
-from envcheck.ruleset import Rules, Signature
+from envcheck.ruleset.loader import Rules, Signature
 
 _HOW = {"installed": ("インストール済み", "installed"), "process": ("起動中", "running"),
         "handler": ("リンクやファイルを開くソフトとして登録", "registered to open magnet/torrent links")}

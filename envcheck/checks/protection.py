@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from envcheck.checks._base import Check, Decision, day, items, matches_item, names, parse_day, unknown_fact
 from envcheck.facts.model import Facts, Unknown
-from envcheck.ruleset import Rules
+from envcheck.ruleset.loader import Rules
 
 
 def extract_firewall(facts: Facts, rules: Rules) -> dict:

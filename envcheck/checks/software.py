@@ -21,7 +21,7 @@ from envcheck.checks._base import (
 )
 from envcheck.checks.p2p import decide_p2p, extract_p2p
 from envcheck.facts.model import Facts, Unknown
-from envcheck.ruleset import Rules, Signature
+from envcheck.ruleset.loader import Rules, Signature
 
 
 def _scan(facts: Facts, sigs: tuple[Signature, ...], installed: bool) -> dict:

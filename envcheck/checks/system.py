@@ -10,7 +10,7 @@ from packaging.version import Version
 
 from envcheck.checks._base import (Check, Decision, day, leading_version, parse_day, unknown, unknown_fact, unknown_of)
 from envcheck.facts.model import Facts, LinuxUpdates, OsInfo, Unknown, UpdateAgent
-from envcheck.ruleset import Rules
+from envcheck.ruleset.loader import Rules
 
 
 def _os_evidence(facts: Facts) -> dict:

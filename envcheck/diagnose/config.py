@@ -1,6 +1,6 @@
 """rules/network.toml: targets, limits and cause texts of the network diagnostics, validated.
 
-Every error is a RuleError naming the file and the key, like envcheck/ruleset.py does for the
+Every error is a RuleError naming the file and the key, like envcheck/ruleset/loader.py does for the
 other rules files. Nothing here touches the network.
 """
 
@@ -168,7 +168,8 @@ def load_config(directory: str | None = None) -> Config:
         directory = builtin_rules_dir()
     data = load_toml(directory, FILE).data
     cfg = parse_config(data)
-    from envcheck.upload import UploadError, find_config  # light: requests is imported only to send
+    from envcheck.errors import UploadError
+    from envcheck.office import find_config  # light: requests is imported only to send
 
     try:
         found = find_config()  # ENVCHECK_SERVER, else envcheck-config.json beside the executable

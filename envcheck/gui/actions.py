@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from envcheck.gui.detail import WrappedLabel
     from envcheck.office import Office
     from envcheck.pipeline import CheckRun
-    from envcheck.ruleset import Rules
+    from envcheck.ruleset.loader import Rules
 
 
 class Actions:
@@ -119,8 +119,10 @@ class Actions:
         report = self.report_to_sign(need_number=True)
         if report is None:
             return
-        from envcheck.seeker import BadEnrolmentCode
-        from envcheck.upload import UploadError, find_config, with_enrolment
+        from envcheck.report.seeker import BadEnrolmentCode
+        from envcheck.errors import UploadError
+        from envcheck.office import find_config
+        from envcheck.delivery.upload import with_enrolment
 
         try:
             report = with_enrolment(report, self.enrol_var.get().strip() or None)

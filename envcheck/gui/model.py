@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from envcheck.glossary import MARKS, status_word, verdict_word
 from envcheck.gui.texts import TEXTS
 from envcheck.office import Office
-from envcheck.render import LABELS
+from envcheck.report.render import LABELS
 
 LANGS = ("ja", "en")
 STATUS_ORDER = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "skipped": 4}
@@ -77,7 +77,7 @@ def seeker_reason(reason: str, lang: str) -> str:
 def validate_seeker(raw: str, lang: str) -> SeekerState:
     """Empty is fine (the number is optional); otherwise the normalised number or the reason."""
     from envcheck.errors import InvalidSeekerNumber
-    from envcheck.seeker import normalize_seeker_no
+    from envcheck.report.seeker import normalize_seeker_no
 
     if not (raw or "").strip():
         return SeekerState(True, None, text(lang, "seeker_hint"))
@@ -187,7 +187,7 @@ def send_outcome(lang: str, receipt: dict | None = None, error=None, verdict: st
     """What the seeker reads after sending: the outcome, then what happens next (never English in ja)."""
     office = office or Office()
     if error is None:
-        from envcheck.upload import receipt_number
+        from envcheck.delivery.upload import receipt_number
 
         number = receipt_number(receipt or {})
         booking = text(lang, "booking_at", url=office.booking_url) if office.booking_url else ""
@@ -240,7 +240,7 @@ def diagnosis_cause(doc: dict, lang: str) -> str | None:
 
 def consent_text(report: dict, rules, lang: str, office: Office | None = None) -> tuple[str, str]:
     """(what the person reads before agreeing, the field-by-field details behind 「詳しく」)."""
-    from envcheck.explain import explain, plain
+    from envcheck.report.explain import explain, plain
 
     office = office or Office()
     head = text(lang, "consent_head", office)

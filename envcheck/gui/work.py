@@ -39,8 +39,9 @@ def check(post, replay: str | None, now, rules_dir: str | None, seeker: str | No
 
 def _rules(rules_dir: str | None, online: bool):
     """The rules as `envcheck check` chooses them: --rules as given, else the newest verified set."""
-    from envcheck.rulesupdate import rules_for
-    from envcheck.upload import UploadError, find_config
+    from envcheck.delivery.rules import rules_for
+    from envcheck.errors import UploadError
+    from envcheck.office import find_config
 
     try:
         config = None if rules_dir else find_config()
@@ -67,14 +68,15 @@ def with_diagnostics(run, doc: dict):
 
 
 def sign(report: dict) -> dict:
-    from envcheck.signing import load_or_create_key, sign_report
+    from envcheck.report.signing import load_or_create_key, sign_report
 
     return sign_report(report, load_or_create_key(warn=lambda msg: None))
 
 
 def deliver(report: dict, config):
     """Sign, keep in the outbox, send. Returns (receipt, None) or (None, UploadError)."""
-    from envcheck.upload import HttpUploader, Outbox, UploadError
+    from envcheck.errors import UploadError
+    from envcheck.delivery.upload import HttpUploader, Outbox
 
     outbox = Outbox()
     path = outbox.add(sign(report))
@@ -86,7 +88,9 @@ def deliver(report: dict, config):
 
 def flush_outbox(post=None) -> list[str]:
     """Deliver reports kept after a failed send (consent was given then); their receipt numbers."""
-    from envcheck.upload import HttpUploader, Outbox, UploadError, find_config, receipt_number
+    from envcheck.errors import UploadError
+    from envcheck.office import find_config
+    from envcheck.delivery.upload import HttpUploader, Outbox, receipt_number
 
     try:
         config = find_config()

@@ -16,8 +16,8 @@ from sqlalchemy import select, text
 from starlette.concurrency import run_in_threadpool
 
 from envcheck.errors import InvalidSeekerNumber
-from envcheck.canonical import loads_strict
-from envcheck.seeker import normalize_seeker_no
+from envcheck.report.canonical import loads_strict
+from envcheck.report.seeker import normalize_seeker_no
 from envcheck.server import attempts
 from envcheck.server.db import ApiToken, AuditEntry, StoreUnavailable, utcnow
 from envcheck.server.intake import Rejected, check_upload, eligibility, store_report

@@ -22,13 +22,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
 from envcheck import __version__
-from envcheck.ruleset import Rules, load_rules
+from envcheck.ruleset.loader import Rules, load_rules
 from envcheck.server import api, browsercheck, pages, seekers, support, web, webauth
 from envcheck.server.db import Store, StoreUnavailable, make_engine
 from envcheck.server.quota import Refused
 from envcheck.server.security import load_server_key, public_key_b64
 from envcheck.server.settings import Settings
-from envcheck.signing import key_id
+from envcheck.report.signing import key_id
 
 
 @dataclass

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 
 from envcheck.errors import InvalidSeekerNumber
-from envcheck.seeker import normalize_seeker_no
+from envcheck.report.seeker import normalize_seeker_no
 from envcheck.server.db import Store, StoreUnavailable, UploadAttempt
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

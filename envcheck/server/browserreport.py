@@ -23,15 +23,15 @@ from sqlalchemy.exc import IntegrityError
 from envcheck import __version__
 from envcheck.checks import rejudge
 from envcheck.errors import InvalidSeekerNumber
-from envcheck.report import assert_no_floats
-from envcheck.reportschema import REPORT_FORMAT, validate_report
-from envcheck.ruleset import CHECK_IDS, Rules
-from envcheck.seeker import normalize_seeker_no
+from envcheck.report.build import assert_no_floats
+from envcheck.report.schema import REPORT_FORMAT, validate_report
+from envcheck.ruleset.loader import CHECK_IDS, Rules
+from envcheck.report.seeker import normalize_seeker_no
 from envcheck.server.db import AuditEntry, Report, Store, StoreUnavailable
 from envcheck.server.intake import RECEIPT_FORMAT, Rejected, receipt_no, record_device_key, stamp
 from envcheck.server.security import sign_receipt
 from envcheck.server.uaparse import PLATFORM, Device, device_from
-from envcheck.signing import key_id, sign_report
+from envcheck.report.signing import key_id, sign_report
 
 ZOOM_ENDPOINTS = (("zoom", "zoom.us", "https://zoom.us/"), ("zoomapp", "app.zoom.us", "https://app.zoom.us/"))
 """(form field, host, URL) the page fetches with mode "no-cors" (see docs/browser-check.md)."""

@@ -158,7 +158,7 @@ def cmd_revoke_token(args, out) -> int:
 
 def _seeker(value: str) -> str:
     from envcheck.errors import InvalidSeekerNumber
-    from envcheck.seeker import normalize_seeker_no
+    from envcheck.report.seeker import normalize_seeker_no
 
     try:
         return normalize_seeker_no(value)

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from envcheck.seeker import ENROL_ALPHABET as ALPHABET
-from envcheck.seeker import BadEnrolmentCode as BadCode
-from envcheck.seeker import normalize_enrolment_code as normalize_code
+from envcheck.report.seeker import ENROL_ALPHABET as ALPHABET
+from envcheck.report.seeker import BadEnrolmentCode as BadCode
+from envcheck.report.seeker import normalize_enrolment_code as normalize_code
 from envcheck.server.db import AuditEntry, Enrolment
 
 CODE_DAYS = 30

@@ -18,18 +18,18 @@ from typing import Any
 from sqlalchemy import CursorResult, and_, delete, select
 from sqlalchemy.exc import IntegrityError
 
-from envcheck.canonical import CanonicalError, StrictJSONError, canonical, loads_strict
+from envcheck.report.canonical import CanonicalError, StrictJSONError, canonical, loads_strict
 from envcheck.checks import rejudge
 from envcheck.errors import EnvcheckError
-from envcheck.reportschema import InvalidReport, validate_report
-from envcheck.ruleset import Rules
+from envcheck.report.schema import InvalidReport, validate_report
+from envcheck.ruleset.loader import Rules
 from envcheck.server import decisions
 from envcheck.server.db import (AuditEntry, DeviceKey, Enrolment, LoginFailure, RateCounter, Report, Store,
                                 StoreUnavailable, UploadAttempt, WebSession)
 from envcheck.server.enrol import redeem
 from envcheck.server.quota import charge_in, seeker_limit, trim_seeker
 from envcheck.server.security import sign_receipt
-from envcheck.signing import Verified, key_id, verify_report
+from envcheck.report.signing import Verified, key_id, verify_report
 
 RECEIPT_FORMAT = "envcheck.receipt/1"
 

@@ -26,7 +26,7 @@ def _paths(args):
 
 
 def cmd_rules(args, out) -> int:
-    from envcheck import rulesrepo
+    from envcheck.server import rulesrepo
 
     repo, keys = _paths(args)
     if args.rules_command == "init":
@@ -57,7 +57,7 @@ def _refresh(args, repo: str, keys: str, out) -> int:
     import shutil
     from datetime import datetime, timezone
 
-    from envcheck import rulesrepo
+    from envcheck.server import rulesrepo
     from envcheck.errors import UsageError
     from envcheck.server import feeds, rulesrefresh
 

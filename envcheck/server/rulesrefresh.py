@@ -5,7 +5,7 @@
    rules stay untouched and the status says which feed and why;
 2. merge the feeds into a copy of the curated set (rulesmerge.py: additions automatic,
    changes shown, an end of support moved earlier is a contradiction);
-3. validate the candidate with the checker's own loader (envcheck.ruleset.load_rules);
+3. validate the candidate with the checker's own loader (envcheck.ruleset.loader.load_rules);
 4. review: what was added, what differs, and which verdicts of the sample snapshots flip;
 5. the caller publishes only when nothing needs review (or the office said so with a flag).
 """
@@ -157,7 +157,7 @@ def refresh(base_dir: str, out_dir: str, urls: dict[str, str], session=None, sta
             samples: str | None = None, accept_changes: bool = False, now: datetime | None = None,
             timeout=feeds_mod.TIMEOUT) -> Outcome:
     """Build and review a candidate in `out_dir`; never touches `base_dir`."""
-    from envcheck.ruleset import load_rules
+    from envcheck.ruleset.loader import load_rules
 
     now = now or datetime.now(timezone.utc)
     current = load_rules(base_dir)

@@ -11,9 +11,9 @@ import secrets
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from envcheck.canonical import canonical
+from envcheck.report.canonical import canonical
 from envcheck.errors import EnvcheckError
-from envcheck.signing import key_id
+from envcheck.report.signing import key_id
 
 ROLES = ("counselor", "support", "admin")
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}

@@ -22,8 +22,8 @@ from sqlalchemy.orm import aliased
 from starlette.concurrency import run_in_threadpool
 
 from envcheck.errors import InvalidSeekerNumber
-from envcheck.ruleset import CHECK_IDS
-from envcheck.seeker import normalize_seeker_no
+from envcheck.ruleset.loader import CHECK_IDS
+from envcheck.report.seeker import normalize_seeker_no
 from envcheck.server import attempts, decisions, intake
 from envcheck.server.db import Decision, DeviceKey, Report, utcnow
 from envcheck.server.i18n import JST, UPLOAD_REASONS, in_words

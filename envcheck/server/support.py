@@ -18,7 +18,7 @@ from envcheck.diagnose.render import _NAMES as STEP_NAMES
 from envcheck.diagnose.render import _STATUS as OVERALL
 from envcheck.diagnose.render import _figure
 from envcheck.errors import InvalidSeekerNumber
-from envcheck.seeker import normalize_seeker_no
+from envcheck.report.seeker import normalize_seeker_no
 from envcheck.server import attempts
 from envcheck.server.i18n import JST, UPLOAD_REASONS, in_words
 from envcheck.server.webauth import audit, to_login, viewer_in

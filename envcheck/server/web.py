@@ -17,9 +17,9 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import and_, or_, select
 
 from envcheck.errors import InvalidSeekerNumber
-from envcheck.reportschema import InvalidReport
-from envcheck.ruleset import CHECK_IDS
-from envcheck.seeker import normalize_seeker_no
+from envcheck.report.schema import InvalidReport
+from envcheck.ruleset.loader import CHECK_IDS
+from envcheck.report.seeker import normalize_seeker_no
 from envcheck.server.db import AuditEntry, DeviceKey, Report
 from envcheck.server.i18n import JST, translator
 from envcheck.server.seekers import assurance, mismatch_kind
@@ -27,7 +27,7 @@ from envcheck.server.support import diagnostic_rows
 from envcheck.server.pages import (  # noqa: F401 (bounded, clip, pretty, templates: re-exported)
     bounded, clip, language, page_cursor, pretty, render, templates)
 from envcheck.server.webauth import audit, to_login, viewer_in
-from envcheck.signing import verify_report
+from envcheck.report.signing import verify_report
 
 PAGE = 50
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

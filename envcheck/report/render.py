@@ -6,7 +6,7 @@ from typing import Any
 
 from envcheck.glossary import MARKS as _MARKS
 from envcheck.glossary import STATUS, VERDICT, ja_date
-from envcheck.ruleset import Rules
+from envcheck.ruleset.loader import Rules
 
 MARKS = {k: v for k, v in _MARKS.items() if k != "incomplete"}
 # Words come from envcheck/glossary.py, shared with the window and the service pages.

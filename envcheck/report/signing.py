@@ -21,10 +21,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from envcheck.canonical import CanonicalError, canonical
+from envcheck.report.canonical import CanonicalError, canonical
 from envcheck.errors import EnvcheckError
 from envcheck.files import write_atomic
-from envcheck.reportschema import InvalidReport, validate_report
+from envcheck.report.schema import InvalidReport, validate_report
 
 KEY_FILE = "device_key.pem"
 

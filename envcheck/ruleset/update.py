@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Iterator
 
 from envcheck.errors import EnvcheckError, RuleError
-from envcheck.ruleset import FILES, Rules, load_rules
+from envcheck.ruleset.loader import FILES, Rules, load_rules
 
 TARGET_NAME = "rules.tar.gz"
 MAX_TARGET_BYTES = 1024 * 1024
@@ -259,15 +259,3 @@ def choose_rules(online: bool, server_url: str | None, session_factory=None, con
         reason = "the update is not newer than the built-in rules"
     return RulesChoice(builtin, "built-in", None, reason or "built-in rules are the newest")
 
-
-def rules_for(rules_dir: str | None, online: bool, config=None) -> RulesChoice:
-    """`--rules DIR` as given; else choose_rules with the intake service of `config` (an upload.ServerConfig)."""
-    if rules_dir:
-        return RulesChoice(load_rules(rules_dir), "--rules", None, f"given on the command line: {rules_dir}")
-
-    def session():
-        from envcheck.upload import make_session
-        return make_session(config)
-
-    return choose_rules(online=online, server_url=config.url if config else None, session_factory=session,
-                        ca_bundle=config.ca_bundle if config else None)

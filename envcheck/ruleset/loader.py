@@ -19,7 +19,7 @@ from envcheck.errors import RuleError
 from envcheck.tomlcheck import TomlFile, load_toml
 
 if TYPE_CHECKING:
-    from envcheck.mobilerules import MobileRules
+    from envcheck.ruleset.mobile import MobileRules
 
 CHECK_IDS = (
     "os.supported", "os.patched", "firewall.enabled", "p2p.absent", "antivirus.active", "antivirus.updated",
@@ -145,7 +145,7 @@ class Rules:
     p2p_not_sharing: tuple[str, ...] = ()
     """Programs that register those handlers but share nothing from this device (remote controllers)."""
     mobile: "MobileRules | None" = None
-    """rules/mobile.toml (phones and the browser check, envcheck.mobilerules); None when absent."""
+    """rules/mobile.toml (phones and the browser check, envcheck.ruleset.mobile); None when absent."""
 
     def threshold(self, name: str) -> int:
         return dict(self.thresholds)[name]
@@ -247,7 +247,7 @@ def _linux_rows(f: TomlFile) -> tuple[dict, ...]:
 
 def load_rules(directory: str | None = None) -> Rules:  # noqa: C901 - reads each file in turn; to be split per file
     """Load and validate every rules file in `directory` (default: the built-in set)."""
-    from envcheck.mobilerules import load_mobile
+    from envcheck.ruleset.mobile import load_mobile
 
     if directory is None:
         from envcheck.paths import builtin_rules_dir

@@ -27,7 +27,7 @@ from tuf.api.serialization.json import JSONSerializer
 
 from envcheck.errors import EnvcheckError
 from envcheck.files import write_atomic
-from envcheck.ruleset import FILES, load_rules
+from envcheck.ruleset.loader import FILES, load_rules
 
 ROLES = ("root", "targets", "snapshot", "timestamp")
 TARGET_NAME = "rules.tar.gz"

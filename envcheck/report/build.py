@@ -9,8 +9,8 @@ from typing import Any
 from envcheck import __version__
 from envcheck.checks import Result, verdict
 from envcheck.glossary import localise_ja, readable, technical_ja
-from envcheck.reportschema import REPORT_FORMAT
-from envcheck.ruleset import Rules
+from envcheck.report.schema import REPORT_FORMAT
+from envcheck.ruleset.loader import Rules
 
 
 class _Defaults(dict):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from envcheck.checks._base import matches_item, matches_process
-from envcheck.ruleset import Rules
+from envcheck.ruleset.loader import Rules
 
 _MAC = re.compile(r"\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b")
 REMOVED = "(removed)"

@@ -11,15 +11,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 import time
-from dataclasses import dataclass
 from typing import Callable, Protocol
 
-from envcheck.errors import EnvcheckError
+from envcheck.errors import UploadError
 from envcheck.files import write_atomic
+from envcheck.office import ServerConfig
 
-CONFIG_NAME = "envcheck-config.json"
 TIMEOUT = (5, 30)  # connect, read (seconds)
 ATTEMPTS = 3
 #: The longest wait a service's Retry-After may ask for within one send; a longer one leaves
@@ -27,46 +25,8 @@ ATTEMPTS = 3
 MAX_RETRY_AFTER = 30.0
 
 
-class UploadError(EnvcheckError):
-    """Sending failed; `permanent` when retrying cannot help (the service refused the report)."""
-
-    def __init__(self, message: str, permanent: bool = False, kind: str = "other", status: int | None = None,
-                 code: str | None = None):
-        super().__init__(message)
-        self.permanent = permanent
-        self.kind = kind
-        """Typed cause for people's texts: network, timeout, dns, proxy, tls, busy, refused, config, other."""
-        self.status = status
-        self.code = code
-        """The service's machine-readable error code, when it sends one ({"code": ...})."""
 
 
-@dataclass(frozen=True)
-class ServerConfig:
-    url: str
-    ca_bundle: str | None = None
-    """A CA certificate file for offices with their own CA; default: the OS trust store."""
-
-
-def find_config(cli_url: str | None = None, ca_bundle: str | None = None) -> ServerConfig | None:
-    """The service from --server, else ENVCHECK_SERVER, else envcheck-config.json beside the executable."""
-    url = cli_url or os.environ.get("ENVCHECK_SERVER")
-    file_conf: dict = {}
-    for folder in (os.path.dirname(os.path.abspath(sys.executable)), os.path.dirname(os.path.abspath(sys.argv[0]))):
-        path = os.path.join(folder, CONFIG_NAME)
-        if os.path.isfile(path):
-            try:
-                with open(path, encoding="utf-8") as fh:
-                    file_conf = json.load(fh)
-            except (OSError, ValueError) as exc:
-                raise UploadError(f"{path} is not readable JSON ({exc})", permanent=True, kind="config") from None
-            break
-    url = url or file_conf.get("server")
-    if not url:
-        return None
-    if not url.startswith(("https://", "http://")):
-        raise UploadError(f"server address must start with https:// (got {url[:60]!r})", permanent=True, kind="config")
-    return ServerConfig(url=url.rstrip("/"), ca_bundle=ca_bundle or file_conf.get("ca_bundle"))
 
 
 class Uploader(Protocol):
@@ -304,7 +264,7 @@ def with_enrolment(report: dict, code: str | None) -> dict:
     Raises BadEnrolmentCode (one line) for text that is not a code."""
     if not code:
         return report
-    from envcheck.seeker import normalize_enrolment_code
+    from envcheck.report.seeker import normalize_enrolment_code
 
     return {**report, "enrolment_code": normalize_enrolment_code(code)}
 

@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 from datetime import datetime
 
 from envcheck.errors import EnvcheckError
-from envcheck.ruleset import CHECK_IDS
+from envcheck.ruleset.loader import CHECK_IDS
 
 REPORT_FORMAT = "envcheck.report/1"
 STATUSES = ("pass", "warn", "fail", "unknown", "skipped", "declared")
@@ -42,7 +42,7 @@ def _path(where: tuple) -> str:
 def _walk(doc) -> bool:  # noqa: C901 - one pass over every value, a branch per JSON type: splitting doubles the walk
     """Bounds and encoding of every value (iterative: one pass, no recursion limit to hit).
     Returns True when no key holds a character at or above U+E000, i.e. when the fast
-    canonical encoder's code-point order is RFC 8785's UTF-16 order (envcheck.canonical)."""
+    canonical encoder's code-point order is RFC 8785's UTF-16 order (envcheck.report.canonical)."""
     plain = True
     stack: list[tuple[Any, tuple, int]] = [(doc, (), 0)]
     pop, push = stack.pop, stack.append
@@ -108,7 +108,7 @@ _CHECK_ID = re.compile(r"[a-z0-9_]{1,24}(\.[a-z0-9_]{1,24}){1,3}")
 
 def validate_report(doc: object, require_signature: bool = True) -> bool:  # noqa: C901 - the schema, field by field, in document order
     """Raise InvalidReport naming the first field that is wrong. When the shape is right, return
-    whether the report is "plain" (envcheck.canonical.canonical may take its fast path unchecked)."""
+    whether the report is "plain" (envcheck.report.canonical.canonical may take its fast path unchecked)."""
     if not isinstance(doc, dict):
         _fail("report", "not a JSON object")
     if doc.get("format") != REPORT_FORMAT:
