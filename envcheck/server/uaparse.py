@@ -66,7 +66,15 @@ def _hints(ch: dict) -> tuple[str, str | None] | None:
     return names[platform], version or None
 
 
-def device_from(ua: str, ch: dict | None = None, touch_points: int = 0) -> Device:  # noqa: C901 - the browsers' quirks in one readable order
+_OsRead = tuple[str, str | None, str, str]
+"""(os, version, precision, source): what the page's OS is and how it was read."""
+_UNREAD: _OsRead = ("unknown", None, "none", "none")
+# OS families whose version a User-Agent string never tells (frozen or absent): the OS only.
+_NAMED_ONLY = {"Windows": "windows", "Linux": "linux", "Ubuntu": "linux", "Fedora": "linux", "Debian": "linux",
+               "Chrome OS": "chromeos"}
+
+
+def device_from(ua: str, ch: dict | None = None, touch_points: int = 0) -> Device:
     """The OS and browser of a request: `ch` holds the page's Client Hints (platform,
     platform_version, model) when the browser gave them, `touch_points` navigator.maxTouchPoints."""
     r = parse(ua[:1024])
@@ -75,45 +83,47 @@ def device_from(ua: str, ch: dict | None = None, touch_points: int = 0) -> Devic
     bver = _ver(r.user_agent.major, r.user_agent.minor, r.user_agent.patch) if r.user_agent else None
     model = ((ch or {}).get("model") or "").strip()[:40] or None
     hinted = _hints(ch or {})
-    if hinted:
-        os_name, version = hinted
-        if os_name == "windows":  # platformVersion is the UniversalApiContract, not a Windows version
-            return Device("windows", None, "none", "client-hints", browser, bver, model)
-        return Device(os_name, version, _precision(version) if version else "none", "client-hints", browser, bver,
-                      model)
-    if r.os is None:
-        return Device("unknown", None, "none", "none", browser, bver, model)
-    o = r.os
-    fam_os = o.family
+    read = _from_hints(*hinted) if hinted else _from_ua(ua, r.os, fam, touch_points)
+    return Device(*read, browser, bver, model)
+
+
+def _from_hints(os_name: str, version: str | None) -> _OsRead:
+    if os_name == "windows":  # platformVersion is the UniversalApiContract, not a Windows version
+        return ("windows", None, "none", "client-hints")
+    return (os_name, version, _precision(version) if version else "none", "client-hints")
+
+
+def _from_ua(ua: str, o, fam: str, touch_points: int) -> _OsRead:
+    if o is None:
+        return _UNREAD
     safari = _SAFARI_VERSION.search(ua)
-    if fam_os == "iOS":
-        token = (int(o.major or 0), int(o.minor or 0))
-        if safari and fam == "Mobile Safari" and int(safari.group(1)) >= 26:
-            v = _ver(*safari.groups())
-            return Device("ios", v, "minor" if safari.group(3) is None else "patch", "safari-version", browser,
-                          bver, model)
-        if token >= _FROZEN_IOS and fam != "Mobile Safari":
-            # Chrome and Firefox on iOS have no Version/ token and copy (or fix) the frozen OS token.
-            return Device("ios", None, "none", "user-agent", browser, bver, model)
-        v = _ver(o.major, o.minor, o.patch)
-        return Device("ios", v, "patch" if o.patch else "minor", "user-agent", browser, bver, model)
-    if fam_os == "Mac OS X":
+    if o.family == "iOS":
+        return _ios(o, fam, safari)
+    if o.family == "Mac OS X":
         if touch_points > 1 and safari:
-            return Device("ipados", _ver(*safari.groups()), "minor" if safari.group(3) is None else "patch",
-                          "safari-version", browser, bver, model)
-        return Device("macos", None, "none", "user-agent", browser, bver, model)  # frozen at 10_15_7
-    if fam_os == "Android":
+            return ("ipados", _ver(*safari.groups()), _safari_precision(safari), "safari-version")
+        return ("macos", None, "none", "user-agent")  # frozen at 10_15_7
+    if o.family == "Android":
         if re.search(r"Android 10; K\)", ua):  # Chrome's reduced User-Agent: the version is frozen
-            return Device("android", None, "none", "user-agent", browser, bver, model)
+            return ("android", None, "none", "user-agent")
         v = _ver(o.major, o.minor, o.patch)
-        return Device("android", v, _precision(v), "user-agent", browser, bver, model)
-    if fam_os == "Windows":
-        return Device("windows", None, "none", "user-agent", browser, bver, model)
-    if fam_os in ("Linux", "Ubuntu", "Fedora", "Debian"):
-        return Device("linux", None, "none", "user-agent", browser, bver, model)
-    if fam_os == "Chrome OS":
-        return Device("chromeos", None, "none", "user-agent", browser, bver, model)
-    return Device("unknown", None, "none", "none", browser, bver, model)
+        return ("android", v, _precision(v), "user-agent")
+    if o.family in _NAMED_ONLY:
+        return (_NAMED_ONLY[o.family], None, "none", "user-agent")
+    return _UNREAD
+
+
+def _ios(o, fam: str, safari: re.Match | None) -> _OsRead:
+    if safari and fam == "Mobile Safari" and int(safari.group(1)) >= 26:
+        return ("ios", _ver(*safari.groups()), _safari_precision(safari), "safari-version")
+    if (int(o.major or 0), int(o.minor or 0)) >= _FROZEN_IOS and fam != "Mobile Safari":
+        # Chrome and Firefox on iOS have no Version/ token and copy (or fix) the frozen OS token.
+        return ("ios", None, "none", "user-agent")
+    return ("ios", _ver(o.major, o.minor, o.patch), "patch" if o.patch else "minor", "user-agent")
+
+
+def _safari_precision(safari: re.Match) -> str:
+    return "minor" if safari.group(3) is None else "patch"
 
 
 PLATFORM = {"ios": "ios", "ipados": "ios", "android": "android", "macos": "darwin", "windows": "windows",
