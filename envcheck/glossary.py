@@ -59,10 +59,6 @@ def verdict_word(verdict: str, lang: str) -> str:
     return VERDICT.get(lang, VERDICT["en"])[verdict]
 
 
-def term(key: str, lang: str) -> str:
-    return TERMS.get(lang, TERMS["en"])[key]
-
-
 def ja_date(value: str) -> str:
     """'2026-08-11' (or an ISO timestamp) -> '2026年8月11日'; other text is left as it is."""
     return _ISO_DAY.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", value)

@@ -107,11 +107,6 @@ def test_nmcli_terse_active_row():
     assert (step["security"], step["label"], step["signal_percent"]) == ("wpa2", "WPA2", 75)
 
 
-def test_nmcli_table_in_use_row():
-    got = wifi.parse_nmcli_table(fixture("linux_nmcli_dev_wifi_table.txt"))
-    assert got == {"security": "wpa2", "label": "WPA2", "signal_percent": 100}
-
-
 def test_wifi_step_weak_signal_and_wired():
     cfg = load_config()
     doc = fixture("macos_system_profiler_spairport_wpa3_transition.json").replace("-51 dBm", "-78 dBm")

@@ -17,7 +17,6 @@ from envcheck.checks._base import Decision
 from envcheck.ruleset.loader import Rules
 
 PHONES = ("ios", "android")
-ANSWERS = ("yes", "no", "unknown")
 
 
 def _d(status: str, code: str, **params) -> Decision:

@@ -3,31 +3,11 @@ linux.nmcli_wifi). Pure: values in, one step out. Never the SSID, BSSID or MAC a
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from envcheck.facts._common import classify_security
 from envcheck.facts.model import NoWifi, Unknown, Wifi
 from envcheck.facts.wifi import wifi_fact
 from envcheck.probes import ProbeResult
-
-
-def parse_nmcli_table(text: str) -> dict | None:
-    """The in-use row of the human `nmcli dev wifi` table (columns found by the header)."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    header = next((i for i, ln in enumerate(lines) if "SIGNAL" in ln and "SECURITY" in ln), None)
-    if header is None:
-        return None
-    head = lines[header]
-    sig_at, sec_at = head.index("SIGNAL"), head.index("SECURITY")
-    for ln in lines[header + 1:]:
-        if not ln.startswith("*"):
-            continue
-        sig = re.match(r"\s*(\d+)", ln[sig_at:sig_at + 8])
-        label = ln[sec_at:].strip()
-        return {"security": classify_security(label), "label": label or "(none)",
-                "signal_percent": int(sig.group(1)) if sig else None}
-    return None
 
 
 def _results(probes: dict) -> tuple[str | None, dict[str, ProbeResult]]:

@@ -43,10 +43,6 @@ class RulesChoice:
         """What a report records about where its rules came from."""
         return {"rules_source": self.source, "rules_fetched_at": self.fetched_at}
 
-    def describe(self) -> str:
-        when = f" (fetched {self.fetched_at})" if self.fetched_at else ""
-        return f"rules {self.rules.version} as of {self.rules.as_of}: {self.source}{when}; {self.reason}"
-
 
 def trusted_root(config_root: str | None = None) -> bytes | None:
     """The root metadata this checker trusts, or None when this build has none."""
