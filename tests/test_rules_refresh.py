@@ -24,7 +24,9 @@ from envcheck.server.rulesrefresh import refresh, status_line
 ROOT = Path(__file__).resolve().parent.parent
 FEEDS = FIXTURES / "feeds"
 FILES = {"endoflife-windows": "eol_windows.md", "endoflife-macos": "eol_macos.md",
-         "sofa-macos": "sofa_macos_data_feed.json", "windows-updates": "dfg_windows_buildnumbers.json"}
+         "endoflife-android": "eol_android.md", "endoflife-ios": "eol_ios.md", "endoflife-ipados": "eol_ipados.md",
+         "sofa-macos": "sofa_macos_data_feed.json", "sofa-ios": "sofa_v2_ios_data_feed.json",
+         "windows-updates": "dfg_windows_buildnumbers.json"}
 NOW = datetime(2026, 8, 25, tzinfo=timezone.utc)
 
 
@@ -202,8 +204,8 @@ def test_refresh_publish_reaches_the_checker_through_tuf(feeds, base, tmp_path, 
 
     s, _ = http_login(office["server"], "admin1")
     page = s.get(office["server"].url + "/audit", timeout=10).text
-    assert re.search(r'<p id="rules-status">[^<]*Rules refresh [^<]*: unchanged; endoflife-macos ok', page) or \
-        re.search(r'<p id="rules-status">[^<]*unchanged; endoflife-macos ok', page), page[:2000]
+    assert re.search(r'<p id="rules-status">[^<]*Rules refresh [^<]*: unchanged; endoflife-android ok', page) or \
+        re.search(r'<p id="rules-status">[^<]*unchanged; endoflife-android ok', page), page[:2000]
 
 
 def test_refresh_with_a_feed_down_exits_1_and_publishes_nothing(feeds, base, tmp_path, office):  # noqa: F811

@@ -24,16 +24,23 @@ from dataclasses import dataclass, field
 from datetime import date
 
 FILE_OF = {"windows": "lifecycle.toml", "macos": "lifecycle.toml", "windows_update": "updates.toml",
-           "macos_release": "updates.toml"}
+           "macos_release": "updates.toml", "ios": "mobile.toml", "android": "mobile.toml",
+           "ios_release": "mobile.toml"}
 KEY = {"windows": ("product", "build", "family"), "macos": ("major",), "windows_update": ("build", "revision"),
-       "macos_release": ("version",)}
+       "macos_release": ("version",), "ios": ("major",), "android": ("major",), "ios_release": ("version",)}
 OWNED = {"windows": ("released", "end"), "macos": ("released", "end"),
-         "windows_update": ("released", "kb", "kind"), "macos_release": ("released", "security")}
+         "windows_update": ("released", "kb", "kind"), "macos_release": ("released", "security"),
+         "ios": ("released", "end"), "android": ("released", "end"), "ios_release": ("released", "cves")}
 """Fields a feed may set; every other field of a curated row is the office's and is never touched."""
 ORDER = {"windows": ("product", "version", "build", "family", "released", "end", "source"),
          "macos": ("major", "name", "released", "end", "source"),
          "windows_update": ("build", "revision", "released", "kb", "kind", "source"),
-         "macos_release": ("version", "released", "security", "source")}
+         "macos_release": ("version", "released", "security", "source"),
+         "ios": ("major", "released", "end", "source"), "android": ("major", "released", "end", "source"),
+         "ios_release": ("version", "released", "cves", "source")}
+COMBINED = ("ios",)
+"""Tables where one curated row stands for several feeds' rows: an iOS major serves iPhones and iPads,
+so it ends only when both the iOS and the iPadOS page end it (the later end; none while either is open)."""
 
 
 @dataclass
@@ -96,6 +103,8 @@ def _stream(table: str, row: dict):
     if table == "macos_release":
         parts = str(row["version"]).split(".")
         return ".".join(parts[:2]) if parts[0] == "10" else parts[0]
+    if table == "ios_release":
+        return str(row["version"]).split(".")[0]
     return None
 
 
@@ -104,58 +113,90 @@ def _is_contradiction(fld: str, old, new) -> bool:
     return fld == "end" and new is not None and (old is None or new < old)
 
 
-def merge(base_dir: str, out_dir: str, feeds: list, accept_changes: bool = False) -> Merge:  # noqa: C901 - one feed kind per branch; to be split per feed
-    """Copy `base_dir` to `out_dir` and merge every feed's rows into the copy."""
+def _feed_rows(table: str, feeds: list) -> list[tuple[dict, str]]:
+    """(row, feed name) of every feed row for `table`; rows of a COMBINED table joined per key."""
+    rows = [(row, feed.name) for feed in feeds for row in feed.rows.get(table, [])]
+    if table not in COMBINED:
+        return rows
+    joined: dict[tuple, tuple[dict, str]] = {}
+    for row, name in rows:
+        k = _key(table, row)
+        if k not in joined:
+            joined[k] = (dict(row), name)
+            continue
+        have, names = joined[k]
+        if "end" in have and "end" in row:
+            have["end"] = max(have["end"], row["end"])
+        else:
+            have.pop("end", None)  # one of them still gets releases: the major has not ended
+        have["released"] = min(have["released"], row["released"])
+        have["source"] = f"{have['source']} + {row['source']}"
+        joined[k] = (have, f"{names}+{name}")
+    return list(joined.values())
+
+
+def _merge_table(table: str, text: str, rows: list[tuple[dict, str]], result: Merge) -> str:
+    """`text` with the feed rows of `table` merged in: additions appended, differences recorded."""
+    curated = {_key(table, r): r for _, _, r in _blocks(text, table)}
+    newest: dict = {}
+    for r in curated.values():
+        s = _stream(table, r)
+        newest[s] = max(newest.get(s, r["released"]), r["released"])
+    additions = []
+    for row, feed in rows:
+        k = _key(table, row)
+        if k in curated:
+            for fld in OWNED[table]:
+                old, new = curated[k].get(fld), row.get(fld)
+                if new is not None and old != new:
+                    result.changes.append(Change(table, k, fld, old, new, feed, _is_contradiction(fld, old, new)))
+            continue
+        s = _stream(table, row)
+        if s not in newest or row["released"] <= newest[s]:
+            continue  # history before the curated newest, or a product/stream the curated set does not track
+        curated[k] = row
+        additions.append(row)
+        result.added.append((table, row, feed))
+    if not additions:
+        return text
+    rows_in = sorted(additions, key=lambda r: (r["released"], str(_key(table, r))))
+    return text.rstrip("\n") + "\n\n# ---- added by `envcheck-server rules refresh`\n" + \
+        "\n".join(_row_text(table, r) for r in rows_in)
+
+
+def _apply(text: str, c: Change) -> str:
+    """`text` with the changed field of the row `c` names set to the feed's value."""
+    for start, end, row in reversed(_blocks(text, c.table)):
+        if _key(c.table, row) != c.key:
+            continue
+        block = text[start:end]
+        line = f"{c.field} = {_toml_value(c.new)}"
+        pat = re.compile(rf"(?m)^{re.escape(c.field)}\s*=.*$")
+        block = pat.sub(line, block, count=1) if pat.search(block) else block.replace("\n", f"\n{line}\n", 1)
+        return text[:start] + block + text[end:]
+    return text
+
+
+def merge(base_dir: str, out_dir: str, feeds: list, accept_changes: bool = False) -> Merge:
+    """Copy `base_dir` to `out_dir` and merge every feed's rows into the copy.
+
+    A file the curated set does not have (an office without mobile.toml) is not created."""
     if os.path.exists(out_dir):
         shutil.rmtree(out_dir)
     shutil.copytree(base_dir, out_dir)
     result = Merge()
     texts = {}
     for name in set(FILE_OF.values()):
-        with open(os.path.join(out_dir, name), encoding="utf-8") as fh:
-            texts[name] = fh.read()
+        if os.path.exists(os.path.join(out_dir, name)):
+            with open(os.path.join(out_dir, name), encoding="utf-8") as fh:
+                texts[name] = fh.read()
     for table, fname in FILE_OF.items():
-        curated = {_key(table, r): r for _, _, r in _blocks(texts[fname], table)}
-        newest: dict = {}
-        for r in curated.values():
-            s = _stream(table, r)
-            newest[s] = max(newest.get(s, r["released"]), r["released"])
-        additions = []
-        for feed in feeds:
-            for row in feed.rows.get(table, []):
-                k = _key(table, row)
-                if k in curated:
-                    for fld in OWNED[table]:
-                        old, new = curated[k].get(fld), row.get(fld)
-                        if new is None or old == new:
-                            continue
-                        result.changes.append(Change(table, k, fld, old, new, feed.name,
-                                                     _is_contradiction(fld, old, new)))
-                    continue
-                s = _stream(table, row)
-                if s not in newest or row["released"] <= newest[s]:
-                    continue  # history before the curated newest, or a product/stream the curated set does not track
-                curated[k] = row
-                additions.append(row)
-                result.added.append((table, row, feed.name))
-        if additions:
-            rows = sorted(additions, key=lambda r: (r["released"], str(_key(table, r))))
-            texts[fname] = texts[fname].rstrip("\n") + "\n\n# ---- added by `envcheck-server rules refresh`\n" + \
-                "\n".join(_row_text(table, r) for r in rows)
+        if fname in texts:
+            texts[fname] = _merge_table(table, texts[fname], _feed_rows(table, feeds), result)
     if accept_changes:
         for c in result.changes:
-            fname = FILE_OF[c.table]
-            for start, end, row in reversed(_blocks(texts[fname], c.table)):
-                if _key(c.table, row) != c.key:
-                    continue
-                block = texts[fname][start:end]
-                line = f"{c.field} = {_toml_value(c.new)}"
-                pat = re.compile(rf"(?m)^{re.escape(c.field)}\s*=.*$")
-                block = pat.sub(line, block, count=1) if pat.search(block) else \
-                    block.replace("\n", f"\n{line}\n", 1)
-                texts[fname] = texts[fname][:start] + block + texts[fname][end:]
-                result.applied.append(c)
-                break
+            texts[FILE_OF[c.table]] = _apply(texts[FILE_OF[c.table]], c)
+            result.applied.append(c)
     for fname, text in texts.items():
         with open(os.path.join(out_dir, fname), "w", encoding="utf-8") as fh:
             fh.write(text)

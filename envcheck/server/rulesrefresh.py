@@ -172,7 +172,8 @@ def refresh(base_dir: str, out_dir: str, urls: dict[str, str], session=None, sta
     changed = bool(m.added or m.applied)
     version = current.version
     if changed:
-        used = {feed for _, _, feed in m.added} | {c.feed for c in m.applied}
+        # A row joined from several feeds (rulesmerge.COMBINED) names them all: "a+b".
+        used = {n for feed in [f for _, _, f in m.added] + [c.feed for c in m.applied] for n in feed.split("+")}
         # Every feed that brought something vouches for its data up to at least this day.
         newest = min(f.as_of for f in got if f.name in used)
         as_of = max(current.as_of, newest)

@@ -1,7 +1,7 @@
 """Vendor feeds the rules refresh reads: one small module per feed, each a pure parser.
 
 Every feed module has NAME, DEFAULT_URL, WHAT (one line: what it gives) and
-`parse(data: bytes) -> Feed`. Only `fetch()` here touches the network: one GET with
+`parse(data: bytes, url, name) -> Feed`. Only `fetch()` here touches the network: one GET with
 connect/read timeouts and a size bound, so a slow, huge or broken feed is one FeedError
 naming the feed and the reason, never a hang or a half-read document.
 """
@@ -15,8 +15,8 @@ from envcheck.errors import EnvcheckError
 
 MAX_BYTES = 8 * 1024 * 1024
 TIMEOUT = (5, 20)
-TABLES = ("windows", "macos", "windows_update", "macos_release")
-"""The rules tables a feed may contribute rows to (rules/lifecycle.toml and rules/updates.toml)."""
+TABLES = ("windows", "macos", "windows_update", "macos_release", "ios", "android", "ios_release", "zoom_release")
+"""The rules tables a feed may contribute rows to (lifecycle.toml, updates.toml, mobile.toml, minimums.toml)."""
 
 
 class FeedError(EnvcheckError):
@@ -75,9 +75,13 @@ def sources() -> dict[str, tuple[str, str, str]]:
     """Feed name -> (default URL, what it gives, parser module name)."""
     from envcheck.server.feeds import eol, sofa, winupdates
 
-    return {"endoflife-windows": (eol.DEFAULT_URL, eol.WHAT, "eol"),
-            "endoflife-macos": (eol.MACOS_URL, eol.WHAT, "eol"),
+    return {"endoflife-windows": (eol.DEFAULT_URL, eol.WHAT["windows"], "eol"),
+            "endoflife-macos": (eol.url("macos"), eol.WHAT["macos"], "eol"),
+            "endoflife-android": (eol.url("android"), eol.WHAT["android"], "eol"),
+            "endoflife-ios": (eol.url("ios"), eol.WHAT["ios"], "eol"),
+            "endoflife-ipados": (eol.url("ipados"), eol.WHAT["ipados"], "eol"),
             "sofa-macos": (sofa.DEFAULT_URL, sofa.WHAT, "sofa"),
+            "sofa-ios": (sofa.IOS_URL, sofa.IOS_WHAT, "sofa"),
             "windows-updates": (winupdates.DEFAULT_URL, winupdates.WHAT, "winupdates")}
 
 
@@ -87,7 +91,7 @@ def parse(name: str, data: bytes, url: str) -> Feed:
 
     module = importlib.import_module(f"envcheck.server.feeds.{sources()[name][2]}")
     try:
-        feed = module.parse(data, url, name) if module.NAME == "endoflife" else module.parse(data, url)
+        feed = module.parse(data, url, name)
     except FeedError as exc:
         raise FeedError(name, exc.reason) from None
     feed.name = name

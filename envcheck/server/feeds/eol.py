@@ -1,8 +1,10 @@
-"""endoflife.date release cycles (products/windows.md and products/macos.md front matter, the data behind its API).
+"""endoflife.date release cycles (products/<product>.md front matter, the data behind its API).
 
 Gives `windows` rows (product, version, build, family, released, end) for Windows 10/11
-cycles per servicing family, and `macos` rows (major, name, released, end) per macOS major.
-One URL per product: the refresh reads it as two feeds, endoflife-windows and endoflife-macos.
+cycles per servicing family, `macos` rows (major, name, released, end) per macOS major,
+`android` rows (major, released, end = the last security bulletin covering it) and `ios`
+rows (major, released, end) from the iOS and the iPadOS pages. One URL per product: the
+refresh reads them as the feeds endoflife-windows, -macos, -android, -ios and -ipados.
 """
 
 from __future__ import annotations
@@ -14,8 +16,16 @@ from envcheck.server.feeds import Feed, FeedError, day
 NAME = "endoflife"
 _BASE = "https://raw.githubusercontent.com/endoflife-date/endoflife.date/master/products/"
 DEFAULT_URL = _BASE + "windows.md"
-MACOS_URL = _BASE + "macos.md"
-WHAT = "OS lifecycles: Windows 10/11 release and end of servicing per edition family (windows), macOS majors (macos)"
+WHAT = {"windows": "Windows 10/11 release cycles per servicing family: release date, end of servicing, build (windows)",
+        "macos": "macOS majors: name, release date, end when endoflife.date has one (macos)",
+        "android": "Android majors: release date, end = last security bulletin covering it (android)",
+        "ios": "iOS majors: release date, end when Apple stopped its security releases (ios)",
+        "ipados": "iPadOS majors, the same (ios; an iOS major ends when neither iPhone nor iPad gets releases)"}
+
+
+def url(product: str) -> str:
+    return _BASE + f"{product}.md"
+
 _FAMILY = {"w": "consumer", "e": "enterprise", "e-lts": "ltsc", "iot-lts": "iot_ltsc"}
 
 
@@ -66,6 +76,21 @@ def _macos(rel: dict, url: str) -> dict:
     return row
 
 
+def _major(rel: dict, url: str, name: str) -> dict | None:
+    """An Android / iOS / iPadOS major: whole-number cycles only (Android 12.1 is 12L, curated with 12)."""
+    cycle = str(rel.get("releaseCycle", ""))
+    if not cycle.isdigit():
+        return None
+    row = {"major": cycle, "released": day(rel.get("releaseDate"), name, f"{cycle}.releaseDate"),
+           "source": f"{url} (cycle {cycle})"}
+    if isinstance(rel.get("eol"), date):
+        row["end"] = rel["eol"]
+    return row
+
+
+_MOBILE = {"/android": "android", "/ios": "ios", "/ipados": "ios"}
+
+
 def parse(data: bytes, url: str = DEFAULT_URL, name: str = NAME) -> Feed:
     try:
         return _parse(data, url, name)
@@ -76,14 +101,20 @@ def parse(data: bytes, url: str = DEFAULT_URL, name: str = NAME) -> Feed:
 def _parse(data: bytes, url: str, name: str) -> Feed:
     doc = _front_matter(data)
     permalink = str(doc.get("permalink", ""))
+    product = name.removeprefix("endoflife-")
+    if name != NAME and permalink != f"/{product}":
+        raise FeedError(name, f"the page is {permalink or 'unnamed'}, not /{product}")
     rows: dict[str, list[dict]] = {}
     if permalink == "/windows":
         rows["windows"] = [r for r in (_windows(x, url) for x in doc["releases"] if isinstance(x, dict)) if r]
     elif permalink == "/macos":
         rows["macos"] = [_macos(x, url) for x in doc["releases"] if isinstance(x, dict)
                          and str(x.get("releaseCycle", "")).replace(".", "").isdigit()]
+    elif permalink in _MOBILE:
+        rows[_MOBILE[permalink]] = [r for r in (_major(x, url, name) for x in doc["releases"] if isinstance(x, dict))
+                                    if r]
     else:
-        raise FeedError(NAME, f"unexpected product page {permalink!r} (windows or macos)")
+        raise FeedError(NAME, f"unexpected product page {permalink!r} (windows, macos, android, ios, ipados)")
     dates = [d for x in doc["releases"] if isinstance(x, dict)
              for d in (x.get("releaseDate"), x.get("latestReleaseDate")) if isinstance(d, date)]
     if not dates or not any(rows.values()):

@@ -18,7 +18,7 @@ _KINDS = {"Standard": "security", "Preview": "preview", "Out-of-band": "out-of-b
 # Hotpatch revisions are left out: only Enterprise devices in the hotpatch programme get them.
 
 
-def parse(data: bytes, url: str = DEFAULT_URL) -> Feed:
+def parse(data: bytes, url: str = DEFAULT_URL, name: str = NAME) -> Feed:
     try:
         doc = json.loads(data)
         meta, rows_in = doc["metadata"], doc["data"]
