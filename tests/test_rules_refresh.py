@@ -26,7 +26,8 @@ FEEDS = FIXTURES / "feeds"
 FILES = {"endoflife-windows": "eol_windows.md", "endoflife-macos": "eol_macos.md",
          "endoflife-android": "eol_android.md", "endoflife-ios": "eol_ios.md", "endoflife-ipados": "eol_ipados.md",
          "sofa-macos": "sofa_macos_data_feed.json", "sofa-ios": "sofa_v2_ios_data_feed.json",
-         "windows-updates": "dfg_windows_buildnumbers.json"}
+         "windows-updates": "dfg_windows_buildnumbers.json", "zoom-windows": "scoop_zoom.json",
+         "zoom-macos": "brew_zoom.rb"}
 NOW = datetime(2026, 8, 25, tzinfo=timezone.utc)
 
 

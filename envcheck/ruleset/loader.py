@@ -132,6 +132,8 @@ class Rules:
     zoom: Signature
     zoom_minimums: tuple[tuple[str, Version], ...]
     """(platform or "any", minimum Zoom version)."""
+    zoom_current: tuple[tuple[str, Version], ...]
+    """(platform, the newest Zoom release `rules refresh` read from the catalogues), where known."""
     browser_minimums: tuple[tuple[str, Version, Version | None], ...]
     """(browser name, minimum version, minimum for its extended-support line or None)."""
     source: str
@@ -164,6 +166,20 @@ class Rules:
 
     def check(self, check_id: str) -> CheckRule:
         return dict(self.checks)[check_id]
+
+
+def _zoom_current(mn: TomlFile, zt: dict, minimums: dict) -> tuple[tuple[str, Version], ...]:
+    """[zoom] current_<platform>: a minimum above the newest release would fail every Zoom there."""
+    out = []
+    for plat in PLATFORMS:
+        if f"current_{plat}" not in zt:
+            continue
+        current = _version(mn, mn.get(zt, f"current_{plat}", "zoom", str), f"zoom.current_{plat}")
+        minimum = minimums.get(plat) or minimums["any"]
+        if minimum > current:
+            mn.fail(f"zoom.current_{plat}", f"the minimum {minimum} is above the newest release {current}")
+        out.append((plat, current))
+    return tuple(out)
 
 
 def _text(f: TomlFile, table: Any, where: str) -> Text:
@@ -310,11 +326,12 @@ def load_rules(directory: str | None = None) -> Rules:  # noqa: C901 - reads eac
                      for ed in lc.get(fam, family, "windows_edition_families", list))
     zoom = sw.get(sw.data, "zoom", "", dict)
     zt = mn.get(mn.data, "zoom", "", dict)
-    mn.only(zt, {"minimum_version", "minimum_windows", "minimum_darwin", "minimum_linux", "effective", "source"},
-            "zoom")
+    mn.only(zt, {"minimum_version", "effective", "source", *(f"{k}_{p}" for k in ("minimum", "current")
+                                                              for p in PLATFORMS)}, "zoom")
     zoom_min = tuple((plat, _version(mn, mn.get(zt, key, "zoom", str), f"zoom.{key}"))
                      for plat, key in (("any", "minimum_version"), *((p, f"minimum_{p}") for p in PLATFORMS))
                      if key in zt or plat == "any")
+    zoom_current = _zoom_current(mn, zt, dict(zoom_min))
     browser_min = tuple(
         (b["name"], _version(mn, b["minimum_version"], f"browser[{i}].minimum_version"),
          _version(mn, b["esr_minimum_version"], f"browser[{i}].esr_minimum_version")
@@ -362,6 +379,7 @@ def load_rules(directory: str | None = None) -> Rules:  # noqa: C901 - reads eac
                         for i, s in enumerate(sw.get(sw.data, "antivirus", "", list))),
         browsers=browsers, browser_minimums=browser_min,
         zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
+        zoom_current=zoom_current,
         source=os.path.abspath(directory), freshness=tuple(freshness), network=network,
         mobile=load_mobile(directory, CHECK_IDS), **_p2p_policy(sw),
     )

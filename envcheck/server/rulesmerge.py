@@ -22,10 +22,11 @@ import shutil
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 FILE_OF = {"windows": "lifecycle.toml", "macos": "lifecycle.toml", "windows_update": "updates.toml",
            "macos_release": "updates.toml", "ios": "mobile.toml", "android": "mobile.toml",
-           "ios_release": "mobile.toml"}
+           "ios_release": "mobile.toml", "zoom_release": "minimums.toml"}
 KEY = {"windows": ("product", "build", "family"), "macos": ("major",), "windows_update": ("build", "revision"),
        "macos_release": ("version",), "ios": ("major",), "android": ("major",), "ios_release": ("version",)}
 OWNED = {"windows": ("released", "end"), "macos": ("released", "end"),
@@ -164,16 +165,63 @@ def _merge_table(table: str, text: str, rows: list[tuple[dict, str]], result: Me
         "\n".join(_row_text(table, r) for r in rows_in)
 
 
+def _set_line(block: str, key: str, value, comment: str = "") -> str:
+    """`block` (one table's text) with `key = value` set: the line replaced, else one added under the header."""
+    line = f"{key} = {_toml_value(value)}" + (f"  # {comment}" if comment else "")
+    pat = re.compile(rf"(?m)^{re.escape(key)}\s*=.*$")
+    return pat.sub(lambda _: line, block, count=1) if pat.search(block) else \
+        block.replace("\n", f"\n{line}\n", 1)
+
+
+def _zoom_span(text: str) -> tuple[int, int] | None:
+    heads = [m.start() for m in re.finditer(r"(?m)^\[", text)]
+    for i, start in enumerate(heads):
+        if text.startswith("[zoom]\n", start):
+            return start, heads[i + 1] if i + 1 < len(heads) else len(text)
+    return None
+
+
+def _set_zoom(text: str, key: str, value: str, comment: str) -> str:
+    span = _zoom_span(text)
+    if span is None:
+        return text
+    return text[:span[0]] + _set_line(text[span[0]:span[1]], key, value, comment) + text[span[1]:]
+
+
+def _merge_zoom(text: str, rows: list[tuple[dict, str]], result: Merge) -> str:
+    """[zoom] current_<platform> = the newest release the feeds name; the minimums stay the office's.
+
+    A newer release is recorded by itself; an older one (a catalogue served from an old copy) is
+    shown, not applied; a release below the office's minimum is a CONTRADICTION: with that minimum
+    every Zoom there would fail, so a person must look at the minimum first."""
+    from packaging.version import Version
+
+    span = _zoom_span(text)
+    if span is None:
+        return text
+    zoom = tomllib.loads(text[span[0]:span[1]])["zoom"]
+    for row, feed in rows:
+        plat, new = row["platform"], row["version"]
+        key, old = f"current_{plat}", zoom.get(f"current_{plat}")
+        minimum = zoom.get(f"minimum_{plat}", zoom.get("minimum_version"))
+        if minimum and Version(new) < Version(minimum):
+            result.changes.append(Change("zoom_release", (plat,), "version", old, new, feed, True))
+        elif old is None or Version(new) > Version(old):
+            text = _set_zoom(text, key, new, row["source"])
+            zoom[key] = new
+            result.added.append(("zoom_release", row, feed))
+        elif new != old:
+            result.changes.append(Change("zoom_release", (plat,), "version", old, new, feed, False))
+    return text
+
+
 def _apply(text: str, c: Change) -> str:
     """`text` with the changed field of the row `c` names set to the feed's value."""
+    if c.table == "zoom_release":
+        return _set_zoom(text, f"current_{c.key[0]}", str(c.new), f"{c.feed}, applied by a person")
     for start, end, row in reversed(_blocks(text, c.table)):
-        if _key(c.table, row) != c.key:
-            continue
-        block = text[start:end]
-        line = f"{c.field} = {_toml_value(c.new)}"
-        pat = re.compile(rf"(?m)^{re.escape(c.field)}\s*=.*$")
-        block = pat.sub(line, block, count=1) if pat.search(block) else block.replace("\n", f"\n{line}\n", 1)
-        return text[:start] + block + text[end:]
+        if _key(c.table, row) == c.key:
+            return text[:start] + _set_line(text[start:end], c.field, c.new) + text[end:]
     return text
 
 
@@ -192,7 +240,8 @@ def merge(base_dir: str, out_dir: str, feeds: list, accept_changes: bool = False
                 texts[name] = fh.read()
     for table, fname in FILE_OF.items():
         if fname in texts:
-            texts[fname] = _merge_table(table, texts[fname], _feed_rows(table, feeds), result)
+            merge_rows = _merge_zoom if table == "zoom_release" else partial(_merge_table, table)
+            texts[fname] = merge_rows(texts[fname], _feed_rows(table, feeds), result)
     if accept_changes:
         for c in result.changes:
             texts[FILE_OF[c.table]] = _apply(texts[FILE_OF[c.table]], c)

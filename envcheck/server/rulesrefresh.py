@@ -68,7 +68,7 @@ def _write_status(path: str | None, outcome: Outcome, now: datetime, rules_as_of
            "last_published": published or old.get("last_published"),
            # What each feed vouched for at its last good read: a later, older document is a rollback.
            "feed_as_of": {**old.get("feed_as_of", {}),
-                          **{n: f["as_of"] for n, f in outcome.feeds.items() if f.get("ok")}}}
+                          **{n: f["as_of"] for n, f in outcome.feeds.items() if f.get("ok") and f.get("as_of")}}}
     if not outcome.ok:
         doc["feed_as_of"] = old.get("feed_as_of", {})
     write_atomic(path, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode())
@@ -98,14 +98,14 @@ def read_feeds(urls: dict[str, str], session, last_seen: dict[str, str],
         try:
             feed = feeds_mod.parse(name, feeds_mod.fetch(name, url, session, timeout=timeout), url)
             seen = last_seen.get(name)
-            if seen and feed.as_of < date.fromisoformat(seen):
+            if seen and feed.as_of and feed.as_of < date.fromisoformat(seen):
                 raise FeedError(name, f"rolled back: the document is of {feed.as_of}, older than the "
                                       f"{seen} already read")
         except FeedError as exc:
             report[name] = {"url": url, "ok": False, "error": exc.reason}
             continue
         got.append(feed)
-        report[name] = {"url": url, "ok": True, "as_of": feed.as_of.isoformat(),
+        report[name] = {"url": url, "ok": True, "as_of": feed.as_of.isoformat() if feed.as_of else None,
                         "rows": sum(len(v) for v in feed.rows.values())}
     return got, report
 
@@ -132,14 +132,15 @@ def _verdicts(samples: str | None, rules, now: datetime) -> dict[str, dict[str, 
 def _review(m: Merge, feeds: dict, before: dict, after: dict, accept: bool) -> str:
     lines = ["Feeds:"]
     for name, f in feeds.items():
-        lines.append(f"  {name}: " + (f"ok, data as of {f['as_of']}, {f['rows']} rows" if f.get("ok")
+        lines.append(f"  {name}: " + (f"ok, data as of {f['as_of'] or '(undated)'}, {f['rows']} rows" if f.get("ok")
                                        else f"FAILED: {f['error']}") + f"  <{f['url']}>")
     lines.append(f"Releases added: {len(m.added)}")
     for table, row, feed in m.added:
-        ident = ", ".join(f"{k}={row[k]}" for k in ("product", "version", "family", "major", "build", "revision")
-                          if k in row)
-        extra = f", end {row['end']}" if row.get("end") else ""
-        lines.append(f"  + {table}: {ident}, released {row['released']}{extra}  [{feed}]")
+        ident = ", ".join(f"{k}={row[k]}" for k in ("platform", "product", "version", "family", "major", "build",
+                                                    "revision") if k in row)
+        extra = (f", released {row['released']}" if row.get("released") else "") + \
+            (f", end {row['end']}" if row.get("end") else "")
+        lines.append(f"  + {table}: {ident}{extra}  [{feed}]")
     if m.changes:
         lines.append("Dates and fields that differ from the curated data "
                      + ("(APPLIED: --accept-changes):" if accept else "(kept curated; --accept-changes applies them):"))
@@ -175,11 +176,14 @@ def refresh(base_dir: str, out_dir: str, urls: dict[str, str], session=None, sta
         # A row joined from several feeds (rulesmerge.COMBINED) names them all: "a+b".
         used = {n for feed in [f for _, _, f in m.added] + [c.feed for c in m.applied] for n in feed.split("+")}
         # Every feed that brought something vouches for its data up to at least this day.
-        newest = min(f.as_of for f in got if f.name in used)
-        as_of = max(current.as_of, newest)
+        # An undated feed (Zoom's releases) vouches for no day and leaves the set's as_of alone.
+        dated = [f.as_of for f in got if f.name in used and f.as_of]
+        as_of = max([current.as_of, min(dated)] if dated else [current.as_of])
         version = now.strftime("%Y.%m.%d")
         if not _later(version, current.version):
-            version = f"{current.version}.1"
+            # A second refresh on the same day: 2026.12.06 -> 2026.12.06.1 -> 2026.12.06.2 …
+            stem, _, n = current.version.rpartition(".")
+            version = f"{stem}.{int(n) + 1}" if stem == version and n.isdigit() else f"{current.version}.1"
         set_ruleset(out_dir, version, as_of)
     try:
         candidate = load_rules(out_dir)

@@ -31,8 +31,8 @@ class FeedError(EnvcheckError):
 class Feed:
     name: str
     url: str
-    as_of: date
-    """The newest date the document vouches for (its own timestamp, else its newest entry)."""
+    as_of: date | None
+    """The newest date the document vouches for (its own timestamp, else its newest entry); None: it has no date."""
     rows: dict[str, list[dict]] = field(default_factory=dict)
     """Rows per rules table, in the rules' own field names, each with a `source`."""
 
@@ -73,7 +73,7 @@ def day(value, feed: str, where: str) -> date:
 
 def sources() -> dict[str, tuple[str, str, str]]:
     """Feed name -> (default URL, what it gives, parser module name)."""
-    from envcheck.server.feeds import eol, sofa, winupdates
+    from envcheck.server.feeds import eol, sofa, winupdates, zoom
 
     return {"endoflife-windows": (eol.DEFAULT_URL, eol.WHAT["windows"], "eol"),
             "endoflife-macos": (eol.url("macos"), eol.WHAT["macos"], "eol"),
@@ -82,7 +82,9 @@ def sources() -> dict[str, tuple[str, str, str]]:
             "endoflife-ipados": (eol.url("ipados"), eol.WHAT["ipados"], "eol"),
             "sofa-macos": (sofa.DEFAULT_URL, sofa.WHAT, "sofa"),
             "sofa-ios": (sofa.IOS_URL, sofa.IOS_WHAT, "sofa"),
-            "windows-updates": (winupdates.DEFAULT_URL, winupdates.WHAT, "winupdates")}
+            "windows-updates": (winupdates.DEFAULT_URL, winupdates.WHAT, "winupdates"),
+            "zoom-windows": (zoom.WINDOWS_URL, zoom.WINDOWS_WHAT, "zoom"),
+            "zoom-macos": (zoom.MACOS_URL, zoom.MACOS_WHAT, "zoom")}
 
 
 def parse(name: str, data: bytes, url: str) -> Feed:
