@@ -135,3 +135,11 @@ def test_an_earlier_ios_end_is_a_contradiction_applied_only_when_accepted(served
     cand = load_rules(forced.candidate)
     assert str(next(r for r in cand.mobile.ios if r["major"] == "18")["end"]) == "2026-09-01"
     assert decide_supported({"os": "ios", "version": "18.7"}, cand, DEC, "ios").code == "ended"
+
+
+def test_the_shipped_set_judges_android_17_and_still_lacks_ios_27():
+    """Android 17 came in through the refresh (endoflife.date); no feed copy holds iOS 27 yet."""
+    shipped = load_rules(str(ROOT / "rules"))
+    verdict = decide_supported({"os": "android", "version": "17"}, shipped, DEC, "android")
+    assert (verdict.status, verdict.code) == ("pass", "supported")
+    assert decide_supported({"os": "ios", "version": "27.0.1"}, shipped, DEC, "ios").code == "not_in_rules"

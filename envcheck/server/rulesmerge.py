@@ -7,11 +7,15 @@ own (including fields this code does not know) stay byte-for-byte as they were.
 
 Rules of the merge:
 - a row whose key is new is ADDED when it is newer than the newest curated row of its
-  product / build / macOS major: new releases come in, while history curated by hand (or
-  left out on purpose) is never refilled;
+  product / build / macOS or iOS major: new releases come in, while history curated by hand
+  (or left out on purpose) is never refilled;
 - a feed value that differs from a curated value is a CHANGE and is shown, not applied,
   unless `accept_changes`; an end of support set or moved EARLIER is a CONTRADICTION
-  (it can turn a passing device away) and blocks unattended publishing.
+  (it can turn a passing device away) and blocks unattended publishing;
+- the files a curated folder does not have (mobile.toml for an office without the browser
+  check) are not created;
+- Zoom's current releases set `[zoom] current_<platform>` when newer (see _merge_zoom); the
+  minimums next to them are never touched.
 """
 
 from __future__ import annotations
