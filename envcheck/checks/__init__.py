@@ -11,14 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from envcheck.checks import browser, devices, protection, software, system
-from envcheck.checks._base import Check, Decision
+from envcheck.checks._base import Check, Decide, Decision
+from envcheck.checks.registry import BY_ID, REGISTRY
 from envcheck.facts.model import Facts
 from envcheck.ruleset.loader import CHECK_IDS, Rules
 
-CHECKS: tuple[Check, ...] = tuple(sorted([*system.CHECKS, *protection.CHECKS, *software.CHECKS, *devices.CHECKS],
-                                         key=lambda c: CHECK_IDS.index(c.id)))
-_BY_ID = {c.id: c for c in CHECKS}
+CHECKS: tuple[Check, ...] = REGISTRY
 
 
 @dataclass(frozen=True)
@@ -36,16 +34,29 @@ def judge(check_id: str, evidence: dict, rules: Rules, now: datetime, platform: 
 
     `assurance="browser"` only for reports the service built itself from its /check page
     (envcheck.checks.browser): an uploaded report is always judged as a desktop one."""
-    check = _BY_ID[check_id]
-    decide = browser.DECIDE[check_id] if assurance == "browser" else check.decide
+    check = BY_ID[check_id]
     try:
-        d = decide(evidence, rules, now, platform)
+        if assurance == "browser":
+            d = _browser_decide(check)(evidence, rules, now, platform)
+        elif "unknown" in evidence:
+            # Unknown evidence (checks._base.unknown) is unknown for every check, with its reason;
+            # a check may name the cause more precisely (on_unknown). Never reaches decide.
+            d = (check.on_unknown and check.on_unknown(evidence, platform)) or \
+                Decision("unknown", "unknown", {"reason": evidence["unknown"]})
+        else:
+            d = check.decide(evidence, rules, now, platform)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # Evidence from a report is attacker-controlled: malformed evidence is unknown, never a crash.
         return Decision("unknown", "unknown", {"reason": f"unreadable evidence ({type(exc).__name__})"})
     if d.status == "fail" and rules.check(check_id).severity == "advisory":
         return Decision("warn", d.code, d.params)
     return d
+
+
+def _browser_decide(check: Check) -> Decide:
+    if check.browser is None:
+        raise KeyError(f"{check.id} has no browser decision")
+    return check.browser.decide
 
 
 def evaluate(facts: Facts, rules: Rules, now: datetime) -> list[Result]:

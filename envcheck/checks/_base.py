@@ -11,6 +11,7 @@ from typing import Any, Callable
 from packaging.version import InvalidVersion, Version
 
 from envcheck.checks._names import matches_exe, matches_name, rules_of
+from envcheck.checks._shape import Shape
 from envcheck.facts.model import Facts, Unknown
 from envcheck.ruleset.loader import Rules, Signature
 
@@ -25,13 +26,53 @@ class Decision:
     params: dict[str, str] = field(default_factory=dict)
 
 
+Decide = Callable[[dict, Rules, datetime, str], Decision]
+"""Evidence -> decision, pure: (evidence, rules, now, platform). The intake service calls it on uploaded evidence."""
+Codes = tuple[tuple[str, str], ...]
+"""(status, code) pairs a decide function can answer; each code selects a message."""
+DESKTOP = ("windows", "darwin", "linux")
+PHONES = ("ios", "android")
+
+
+def codes(by_status: dict[str, str]) -> Codes:
+    """{"pass": "on", "fail": "off none"} -> (("pass", "on"), ("fail", "off"), ("fail", "none"))."""
+    return tuple((status, code) for status, words in by_status.items() for code in words.split())
+
+
+@dataclass(frozen=True)
+class Browser:
+    """How the service judges this check on a report it built from its /check page (checks/browser.py)."""
+
+    decide: Decide
+    codes: Codes
+    """Each code needs a text in rules/mobile.toml [texts."<id>".<code>] (else the page shows the raw code)."""
+
+
 @dataclass(frozen=True)
 class Check:
+    """One check, declared once (checks/registry.py); tests/test_check_registry.py derives from it what
+    must exist elsewhere (texts, policy entry, fixtures, docs)."""
+
     id: str
+    article: str
+    """The terms-of-use article(s) it enforces; rules/policy.toml carries the same for reports."""
     extract: Callable[[Facts, Rules], dict]
     """Facts -> evidence: exactly the facts the decision needs, JSON-able, nothing personal."""
-    decide: Callable[[dict, Rules, datetime, str], Decision]
-    """Evidence -> decision, pure; the intake service calls it on uploaded evidence."""
+    decide: Decide
+    """Decides evidence that is not unknown: `judge` answers {"unknown": ...} evidence before calling it."""
+    codes: Codes
+    """What `decide` (and `on_unknown`) can answer; `judge` adds JUDGE_CODES."""
+    evidence: tuple[Shape, ...]
+    """The shapes `extract` gives (one per OS or situation); unknown evidence (_shape.UNKNOWN) always fits."""
+    platforms: tuple[str, ...] = DESKTOP
+    """Where the desktop checker runs it; a replay fixture of each must judge it (not unknown)."""
+    on_unknown: Callable[[dict, str], Decision | None] | None = None
+    """(unknown evidence, platform) -> a more specific unknown decision, or None for the generic one."""
+    browser: Browser | None = None
+
+
+JUDGE_CODES: Codes = (("unknown", "unknown"),)
+"""What `judge` itself answers for every check: unknown evidence, or evidence it cannot read."""
 
 
 def unknown(reason: str, kind: str | None = None) -> dict:

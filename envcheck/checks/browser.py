@@ -13,10 +13,9 @@ from datetime import date, datetime, timedelta
 
 from packaging.version import InvalidVersion, Version
 
-from envcheck.checks._base import Decision
+from envcheck.checks import system
+from envcheck.checks._base import PHONES, Decision
 from envcheck.ruleset.loader import Rules
-
-PHONES = ("ios", "android")
 
 
 def _d(status: str, code: str, **params) -> Decision:
@@ -58,8 +57,8 @@ def _lifecycle_row(ev: dict, rules: Rules) -> tuple[dict | None, bool]:
 def decide_supported(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
     if platform not in PHONES:
         if ev.get("os") == "macos" and ev.get("version"):
-            from envcheck.checks.system import decide_supported as desktop
-            return desktop({"os": "macos", "version": ev["version"], "name": _os_name(ev)}, rules, now, platform)
+            mac = {"os": "macos", "version": ev["version"], "name": _os_name(ev)}
+            return system.decide_supported(mac, rules, now, platform)
         return _d("unknown", "desktop")
     name = _os_name(ev)
     if not ev.get("version"):
@@ -174,12 +173,16 @@ def decide_reach(ev: dict, rules: Rules, now: datetime, platform: str) -> Decisi
     return _d("pass", "ok", ms=ms, kbps=kbps if isinstance(kbps, int) else "-", speed=speed)
 
 
+def decide_microphone(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    level = ev.get("level")
+    if ev.get("state") == "ok" and ev.get("kind") == "microphone" and not (isinstance(level, int) and level >= 2):
+        return _d("unknown", "silent")
+    return decide_media(ev, rules, now, platform)
+
+
 def decide_media(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
     state = ev.get("state")
     if state == "ok":
-        level = ev.get("level")
-        if ev.get("kind") == "microphone" and not (isinstance(level, int) and level >= 2):
-            return _d("unknown", "silent")
         return _d("pass", "ok")
     if state == "none":
         return _d("fail", "none")
@@ -199,13 +202,18 @@ def decide_browser(ev: dict, rules: Rules, now: datetime, platform: str) -> Deci
     return _d("pass", "current", **params) if ok else _d("fail", "outdated", **params)
 
 
-DECIDE = {
-    "os.supported": decide_supported, "os.patched": decide_patched, "firewall.enabled": decide_firewall,
-    "p2p.absent": lambda ev, r, n, p: _answer(ev, "declared", "present"),
-    "antivirus.active": decide_av_active, "antivirus.updated": decide_av_updated,
-    "zoom.installed": lambda ev, r, n, p: _answer(ev, "declared", "missing"),
-    "zoom.updated": lambda ev, r, n, p: _answer(ev, "declared", "outdated"),
-    "browser.updated": decide_browser, "network.wifi": decide_wifi, "network.reachable": decide_reach,
-    "device.camera": decide_media, "device.microphone": decide_media,
-    "recording.absent": lambda ev, r, n, p: _d("unknown", "browser_cannot_see"),
-}
+
+def decide_p2p(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    return _answer(ev, "declared", "present")
+
+
+def decide_zoom_installed(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    return _answer(ev, "declared", "missing")
+
+
+def decide_zoom_updated(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    return _answer(ev, "declared", "outdated")
+
+
+def decide_recording(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
+    return _d("unknown", "browser_cannot_see")

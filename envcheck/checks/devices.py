@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from envcheck.checks._base import Check, Decision, items, names, unknown_fact, unknown_of
+from envcheck.checks._base import Decision, items, names, unknown_fact, unknown_of
 from envcheck.facts.model import Facts, NoWifi, Unknown, Wifi
 from envcheck.ruleset.loader import Rules
 
@@ -20,12 +20,15 @@ def extract_wifi(facts: Facts, rules: Rules) -> dict:
     return {"connected": w.connected, "security": w.security, "label": w.label, "source": w.source}
 
 
+def wifi_unknown(ev: dict, platform: str) -> Decision | None:
+    """Unknown Wi-Fi evidence that says why: Windows 11 24H2+ refuses the connection query to desktop
+    apps while location access is off."""
+    if ev.get("kind") == "permission_denied" and platform == "windows":
+        return Decision("unknown", "location_off", {})
+    return None
+
+
 def decide_wifi(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        if ev.get("kind") == "permission_denied" and platform == "windows":
-            # Windows 11 24H2+: location access off for desktop apps refuses the connection query.
-            return Decision("unknown", "location_off", {})
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     if ev.get("connected") is False:
         basis = ev.get("basis")
         # Skipped only on a positively read "no wireless link" (facts.model.NoWifi). Evidence
@@ -57,8 +60,6 @@ def extract_reach(facts: Facts, rules: Rules) -> dict:
 def decide_reach(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
     """Fail when a host cannot be reached at all; warn when only extra ports of a host that answers
     on 443 are blocked (Zoom media ports 8801/8802: Zoom falls back to TCP 443 with lower quality)."""
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     if ev.get("offline"):
         return Decision("skipped", "offline", {})
     targets = items(ev, "targets")
@@ -75,7 +76,7 @@ def decide_reach(ev: dict, rules: Rules, now: datetime, platform: str) -> Decisi
     return Decision("fail", "blocked", {"names": names(bad), "detail": detail})
 
 
-def _extract_devices(attr: str):
+def extract_devices(attr: str):
     def extract(facts: Facts, rules: Rules) -> dict:
         value = getattr(facts, attr)
         if (u := unknown_of(value)):
@@ -85,8 +86,6 @@ def _extract_devices(attr: str):
 
 
 def decide_device(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     count = ev.get("count")
     if isinstance(count, int) and count > 0:
         return Decision("pass", "present", {"names": ", ".join(str(n) for n in ev.get("names") or [])})
@@ -94,10 +93,3 @@ def decide_device(ev: dict, rules: Rules, now: datetime, platform: str) -> Decis
         return Decision("fail", "none", {})
     return Decision("unknown", "unknown", {"reason": "no device count"})
 
-
-CHECKS = [
-    Check("network.wifi", extract_wifi, decide_wifi),
-    Check("network.reachable", extract_reach, decide_reach),
-    Check("device.camera", _extract_devices("cameras"), decide_device),
-    Check("device.microphone", _extract_devices("microphones"), decide_device),
-]

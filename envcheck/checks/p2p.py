@@ -109,8 +109,6 @@ def _how(rows: list[dict]) -> dict:
 
 
 def decide_p2p(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     policy = dict(rules.p2p_policy)
     level = {"p2p": "fail", "dual_use": policy.get("download_managers", "warn"),
              "unknown_handler": policy.get("unknown_handlers", "fail")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from envcheck.checks._base import Check, Decision, day, items, matches_item, names, parse_day, unknown_fact
+from envcheck.checks._base import Decision, day, items, matches_item, names, parse_day, unknown_fact
 from envcheck.facts.model import Facts, Unknown
 from envcheck.ruleset.loader import Rules
 
@@ -17,8 +17,6 @@ def extract_firewall(facts: Facts, rules: Rules) -> dict:
 
 
 def decide_firewall(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     fws = items(ev, "firewalls")
     on = [f for f in fws if f.get("on") is True]
     if on:
@@ -68,8 +66,6 @@ def accepted(rules: Rules, name: str, platform: str) -> str | None:
 
 
 def decide_antivirus(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     products = items(ev, "products")
     threats = [p for p in products if isinstance(p.get("threats"), int) and p["threats"] > 0]
     if threats:
@@ -96,8 +92,6 @@ def _max_age(rules: Rules, product: dict) -> int:
 
 
 def decide_updated(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     products = items(ev, "products")
     active = [p for p in products if p.get("state") == "on" and accepted(rules, str(p.get("name")), platform)]
     if not active:
@@ -131,9 +125,3 @@ def decide_updated(ev: dict, rules: Rules, now: datetime, platform: str) -> Deci
     return Decision("fail", "old", {"name": str(p["name"]), "date": when.isoformat(), "days": str(days),
                                     "max_days": str(_max_age(rules, p))})
 
-
-CHECKS = [
-    Check("firewall.enabled", extract_firewall, decide_firewall),
-    Check("antivirus.active", extract_antivirus, decide_antivirus),
-    Check("antivirus.updated", extract_antivirus, decide_updated),
-]

@@ -1,4 +1,4 @@
-"""recording.absent (p2p.absent lives in p2p.py), zoom.installed, zoom.updated, browser.updated.
+"""recording.absent, zoom.installed, zoom.updated, browser.updated.
 
 Evidence carries only the items that matched a signature, never the software
 list; deciding re-matches those items, so newer rules can clear a name that
@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from envcheck.checks._base import (
-    Check,
     Decision,
     items,
     leading_version,
@@ -19,7 +18,6 @@ from envcheck.checks._base import (
     names,
     unknown_fact,
 )
-from envcheck.checks.p2p import decide_p2p, extract_p2p
 from envcheck.facts.model import Facts, Unknown
 from envcheck.ruleset.loader import Rules, Signature
 
@@ -64,8 +62,6 @@ def _still_matching(ev: dict, sigs: tuple[Signature, ...], platform: str) -> lis
 
 
 def _decide_absent(ev: dict, sigs: tuple[Signature, ...], platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     found = _still_matching(ev, sigs, platform)
     if found:
         return Decision("fail", "found", {"names": names(found), "items": names(found, "item")})
@@ -74,6 +70,10 @@ def _decide_absent(ev: dict, sigs: tuple[Signature, ...], platform: str) -> Deci
     if bad or not sources:
         return Decision("unknown", "partial", {"reason": "; ".join(f"{k}: {v}" for k, v in bad.items()) or "-"})
     return Decision("pass", "none", {})
+
+
+def extract_recording(facts: Facts, rules: Rules) -> dict:
+    return _scan(facts, rules.recording, installed=False)
 
 
 def decide_recording(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
@@ -89,8 +89,6 @@ def extract_zoom(facts: Facts, rules: Rules) -> dict:
 
 
 def decide_zoom_installed(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     installs = items(ev, "installs")
     if installs:
         per_user = any(i.get("ident") == "HKCU" for i in installs)
@@ -99,8 +97,6 @@ def decide_zoom_installed(ev: dict, rules: Rules, now: datetime, platform: str) 
 
 
 def decide_zoom_updated(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     installs = items(ev, "installs")
     if not installs:
         return Decision("skipped", "not_installed", {})
@@ -126,8 +122,6 @@ def extract_browsers(facts: Facts, rules: Rules) -> dict:
 
 
 def decide_browsers(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     browsers = items(ev, "browsers")
     if not browsers:
         return Decision("skipped", "none", {})
@@ -156,11 +150,3 @@ def decide_browsers(ev: dict, rules: Rules, now: datetime, platform: str) -> Dec
         return Decision("unknown", "no_version", {"names": names(unread)})
     return Decision("pass", "current", {"names": names(browsers)})
 
-
-CHECKS = [
-    Check("p2p.absent", extract_p2p, decide_p2p),
-    Check("zoom.installed", extract_zoom, decide_zoom_installed),
-    Check("zoom.updated", extract_zoom, decide_zoom_updated),
-    Check("browser.updated", extract_browsers, decide_browsers),
-    Check("recording.absent", lambda f, r: _scan(f, r.recording, installed=False), decide_recording),
-]

@@ -8,9 +8,13 @@ from typing import Any
 
 from packaging.version import Version
 
-from envcheck.checks._base import (Check, Decision, day, leading_version, parse_day, unknown, unknown_fact, unknown_of)
+from envcheck.checks._base import (Decision, day, leading_version, parse_day, unknown, unknown_fact, unknown_of)
 from envcheck.facts.model import Facts, LinuxUpdates, OsInfo, Unknown, UpdateAgent
 from envcheck.ruleset.loader import Rules
+
+
+def extract_supported(facts: Facts, rules: Rules) -> dict:
+    return _os_evidence(facts)
 
 
 def _os_evidence(facts: Facts) -> dict:
@@ -117,8 +121,6 @@ def _open_row_holds(row: dict, ev: dict, rules: Rules, today: date) -> bool:
 
 
 def decide_supported(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     row = lifecycle_row(ev, rules)
     name = str(ev.get("name") or ev.get("product"))
     if ev.get("product") == "Windows Server":
@@ -184,8 +186,6 @@ def _patched_stream(ev: dict, rules: Rules) -> tuple[list[tuple[Any, date, str]]
 
 
 def decide_patched(ev: dict, rules: Rules, now: datetime, platform: str) -> Decision:
-    if "unknown" in ev:
-        return Decision("unknown", "unknown", {"reason": ev["unknown"]})
     if ev.get("os") == "linux":
         return _decide_linux(ev, rules, now)
     stream = _patched_stream(ev, rules)
@@ -314,8 +314,3 @@ def extract_patched(facts: Facts, rules: Rules) -> dict:
         ev["pending_unknown"] = lu.pending_security.reason[:200]
     return ev
 
-
-CHECKS = [
-    Check("os.supported", lambda f, r: _os_evidence(f), decide_supported),
-    Check("os.patched", extract_patched, decide_patched),
-]
