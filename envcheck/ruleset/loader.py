@@ -223,8 +223,12 @@ def _signature(f: TomlFile, t: dict, where: str) -> Signature:
     for p in plats:
         if p not in PLATFORMS:
             f.fail(f"{where}.platforms", f"unknown platform {p!r}")
-    lower = lambda key: frozenset(str(x).lower() for x in f.get(t, key, where, list, []))  # noqa: E731
-    text = lambda key: tuple(str(x) for x in f.get(t, key, where, list, []))  # noqa: E731
+    def lower(key: str) -> frozenset[str]:
+        return frozenset(str(x).lower() for x in f.get(t, key, where, list, []))
+
+    def text(key: str) -> tuple[str, ...]:
+        return tuple(str(x) for x in f.get(t, key, where, list, []))
+
     sig = Signature(name=f.get(t, "name", where, str), platforms=plats, process_names=lower("process_names"),
                     app_patterns=_patterns(f, t, "app_patterns", where), package_names=lower("package_names"),
                     bundle_ids=lower("bundle_ids"), names=text("names"), stems=text("stems"),
@@ -261,8 +265,9 @@ def _linux_rows(f: TomlFile) -> tuple[dict, ...]:
     return rows
 
 
-def load_rules(directory: str | None = None) -> Rules:  # noqa: C901 - reads each file in turn; to be split per file
+def load_rules(directory: str | None = None) -> Rules:
     """Load and validate every rules file in `directory` (default: the built-in set)."""
+    from envcheck.diagnose.config import parse_config  # pure validation, no sockets
     from envcheck.ruleset.mobile import load_mobile
 
     if directory is None:
@@ -272,15 +277,20 @@ def load_rules(directory: str | None = None) -> Rules:  # noqa: C901 - reads eac
         raise RuleError(str(directory), "(directory)", "not a folder")
     f = {n: load_toml(directory, n) for n in FILES if n != "mobile.toml"}  # mobile.toml: load_mobile below
     pol, txt, sw, lc, up, mn, net = (f[n] for n in FILES if n != "mobile.toml")
-    from envcheck.diagnose.config import parse_config  # pure validation, no sockets
-
     network = parse_config(net.data)
     for tf, tables in ((pol, {"ruleset", "thresholds", "checks", "freshness"}), (txt, {"checks"}),
                        (sw, {"p2p", "p2p_policy", "recording", "antivirus", "zoom", "browser"}),
                        (lc, {"windows_edition_families", "windows", "macos", "linux"}),
                        (up, {"windows_update", "macos_release"}), (mn, {"zoom", "browser"})):
         tf.only(tf.data, tables, "")
+    software = _software(sw)
+    return Rules(**_policy(pol), checks=_checks(pol, txt), **_lifecycle(lc), **_updates(up), **software,
+                 **_minimums(mn, software["browsers"]), source=os.path.abspath(directory), network=network,
+                 mobile=load_mobile(directory, CHECK_IDS))
 
+
+def _policy(pol: TomlFile) -> dict:
+    """policy.toml without its [checks]: the set's identity, thresholds and freshness."""
     rs = pol.get(pol.data, "ruleset", "", dict)
     pol.only(rs, {"version", "as_of", "stale_after_days", "report_valid_days"}, "ruleset")
     thresholds = pol.get(pol.data, "thresholds", "", dict)
@@ -289,61 +299,13 @@ def load_rules(directory: str | None = None) -> Rules:  # noqa: C901 - reads eac
     for need in ("eos_warn_days", "patch_grace_days", "linux_max_upgrade_age_days", "linux_max_lists_age_days",
                  "max_definitions_age_days"):
         pol.get(thresholds, need, "thresholds", int)
-    meta = pol.get(pol.data, "checks", "", dict)
-    texts = txt.get(txt.data, "checks", "", dict)
-    checks = []
-    for cid in list(meta) + [t for t in texts if t not in meta]:
-        if cid not in CHECK_IDS:
-            (pol if cid in meta else txt).fail(f"checks.{cid}", "unknown check id")
-    for cid in CHECK_IDS:
-        m = pol.get(meta, cid, "checks", dict)
-        pol.only(m, {"article", "severity"}, f"checks.{cid}")
-        sev = pol.get(m, "severity", f"checks.{cid}", str)
-        if sev not in ("required", "advisory"):
-            pol.fail(f"checks.{cid}.severity", "must be 'required' or 'advisory'")
-        t = txt.get(texts, cid, "checks", dict)
-        w = f"checks.{cid}"
-        txt.only(t, {"title", "why", "messages"}, w)
-        msgs = []
-        for code, mt in txt.get(t, "messages", w, dict).items():
-            mw = f"{w}.messages.{code}"
-            if not isinstance(mt, dict):
-                txt.fail(mw, "expected a table")
-            txt.only(mt, {"summary", "remedy", "links"}, mw)
-            links = txt.get(mt, "links", mw, dict, {})
-            for plat, url in links.items():
-                if plat not in (*PLATFORMS, "any") or not isinstance(url, str):
-                    txt.fail(f"{mw}.links.{plat}", "expected windows/darwin/linux/any = URL")
-            msgs.append((code, Message(_text(txt, mt.get("summary"), f"{mw}.summary"),
-                                       _remedies(txt, mt.get("remedy"), f"{mw}.remedy"),
-                                       tuple(sorted(links.items())))))
-        checks.append((cid, CheckRule(cid, pol.get(m, "article", w, str), sev, _text(txt, t.get("title"), f"{w}.title"),
-                                      _text(txt, t.get("why"), f"{w}.why"), tuple(msgs))))
+    return {"version": pol.get(rs, "version", "ruleset", str), "as_of": pol.get(rs, "as_of", "ruleset", date),
+            "stale_after_days": pol.get(rs, "stale_after_days", "ruleset", int),
+            "report_valid_days": pol.get(rs, "report_valid_days", "ruleset", int),
+            "thresholds": tuple(sorted(thresholds.items())), "freshness": _freshness(pol)}
 
 
-    fam = lc.get(lc.data, "windows_edition_families", "", dict)
-    families = tuple((str(ed).lower(), family) for family in fam if family not in ("source", "note")
-                     for ed in lc.get(fam, family, "windows_edition_families", list))
-    zoom = sw.get(sw.data, "zoom", "", dict)
-    zt = mn.get(mn.data, "zoom", "", dict)
-    mn.only(zt, {"minimum_version", "effective", "source", *(f"{k}_{p}" for k in ("minimum", "current")
-                                                              for p in PLATFORMS)}, "zoom")
-    zoom_min = tuple((plat, _version(mn, mn.get(zt, key, "zoom", str), f"zoom.{key}"))
-                     for plat, key in (("any", "minimum_version"), *((p, f"minimum_{p}") for p in PLATFORMS))
-                     if key in zt or plat == "any")
-    zoom_current = _zoom_current(mn, zt, dict(zoom_min))
-    browser_min = tuple(
-        (b["name"], _version(mn, b["minimum_version"], f"browser[{i}].minimum_version"),
-         _version(mn, b["esr_minimum_version"], f"browser[{i}].esr_minimum_version")
-         if "esr_minimum_version" in b else None)
-        for i, b in enumerate(_rows(mn, "browser", {"name": str, "minimum_version": str},
-                                    {"released": date, "esr_minimum_version": str})))
-    browsers = tuple(_signature(sw, b, f"browser[{i}]") for i, b in enumerate(sw.get(sw.data, "browser", "", list)))
-    for name, _, _ in browser_min:
-        if name not in {b.name for b in browsers}:
-            mn.fail(f"browser.{name}", "no browser of that name in software.toml")
-
-    as_of = pol.get(rs, "as_of", "ruleset", date)
+def _freshness(pol: TomlFile) -> tuple[tuple[str, Freshness], ...]:
     fr = pol.get(pol.data, "freshness", "", dict)
     freshness = []
     for family in FRESHNESS_FAMILIES:
@@ -359,30 +321,94 @@ def load_rules(directory: str | None = None) -> Rules:  # noqa: C901 - reads eac
     for family in fr:
         if family not in FRESHNESS_FAMILIES:
             pol.fail(f"freshness.{family}", "unknown OS family (windows, macos, linux)")
-    return Rules(
-        version=pol.get(rs, "version", "ruleset", str), as_of=as_of,
-        stale_after_days=pol.get(rs, "stale_after_days", "ruleset", int),
-        report_valid_days=pol.get(rs, "report_valid_days", "ruleset", int),
-        thresholds=tuple(sorted(thresholds.items())), checks=tuple(checks), edition_families=families,
-        windows_lifecycle=_rows(lc, "windows", {"product": str, "version": str, "build": int, "family": str,
-                                                "released": date, "end": date}, {}),
-        macos_lifecycle=_rows(lc, "macos", {"major": str, "name": str, "released": date},
-                              {"end": date, "last_security_fixes": date}),
-        linux_lifecycle=_linux_rows(lc),
-        windows_updates=_rows(up, "windows_update", {"build": int, "revision": int, "released": date},
-                              {"kb": str, "kind": str}),
-        macos_releases=_rows(up, "macos_release", {"version": str, "released": date}, {"security": bool}),
-        p2p=tuple(_signature(sw, s, f"p2p[{i}]") for i, s in enumerate(sw.get(sw.data, "p2p", "", list))),
-        recording=tuple(_signature(sw, s, f"recording[{i}]")
-                        for i, s in enumerate(sw.get(sw.data, "recording", "", list))),
-        antivirus=tuple(_signature(sw, s, f"antivirus[{i}]")
-                        for i, s in enumerate(sw.get(sw.data, "antivirus", "", list))),
-        browsers=browsers, browser_minimums=browser_min,
-        zoom=_signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"), zoom_minimums=zoom_min,
-        zoom_current=zoom_current,
-        source=os.path.abspath(directory), freshness=tuple(freshness), network=network,
-        mobile=load_mobile(directory, CHECK_IDS), **_p2p_policy(sw),
-    )
+    return tuple(freshness)
+
+
+def _checks(pol: TomlFile, txt: TomlFile) -> tuple[tuple[str, CheckRule], ...]:
+    """Each check's article and severity (policy.toml) with its texts (texts.toml), in CHECK_IDS order."""
+    meta = pol.get(pol.data, "checks", "", dict)
+    texts = txt.get(txt.data, "checks", "", dict)
+    for cid in list(meta) + [t for t in texts if t not in meta]:
+        if cid not in CHECK_IDS:
+            (pol if cid in meta else txt).fail(f"checks.{cid}", "unknown check id")
+    checks = []
+    for cid in CHECK_IDS:
+        m = pol.get(meta, cid, "checks", dict)
+        pol.only(m, {"article", "severity"}, f"checks.{cid}")
+        sev = pol.get(m, "severity", f"checks.{cid}", str)
+        if sev not in ("required", "advisory"):
+            pol.fail(f"checks.{cid}.severity", "must be 'required' or 'advisory'")
+        t = txt.get(texts, cid, "checks", dict)
+        w = f"checks.{cid}"
+        txt.only(t, {"title", "why", "messages"}, w)
+        msgs = tuple(_message(txt, code, mt, f"{w}.messages.{code}")
+                     for code, mt in txt.get(t, "messages", w, dict).items())
+        checks.append((cid, CheckRule(cid, pol.get(m, "article", w, str), sev, _text(txt, t.get("title"), f"{w}.title"),
+                                      _text(txt, t.get("why"), f"{w}.why"), msgs)))
+    return tuple(checks)
+
+
+def _message(txt: TomlFile, code: str, mt: Any, mw: str) -> tuple[str, Message]:
+    if not isinstance(mt, dict):
+        txt.fail(mw, "expected a table")
+    txt.only(mt, {"summary", "remedy", "links"}, mw)
+    links = txt.get(mt, "links", mw, dict, {})
+    for plat, url in links.items():
+        if plat not in (*PLATFORMS, "any") or not isinstance(url, str):
+            txt.fail(f"{mw}.links.{plat}", "expected windows/darwin/linux/any = URL")
+    return code, Message(_text(txt, mt.get("summary"), f"{mw}.summary"),
+                         _remedies(txt, mt.get("remedy"), f"{mw}.remedy"), tuple(sorted(links.items())))
+
+
+def _lifecycle(lc: TomlFile) -> dict:
+    fam = lc.get(lc.data, "windows_edition_families", "", dict)
+    families = tuple((str(ed).lower(), family) for family in fam if family not in ("source", "note")
+                     for ed in lc.get(fam, family, "windows_edition_families", list))
+    return {"edition_families": families,
+            "windows_lifecycle": _rows(lc, "windows", {"product": str, "version": str, "build": int, "family": str,
+                                                       "released": date, "end": date}, {}),
+            "macos_lifecycle": _rows(lc, "macos", {"major": str, "name": str, "released": date},
+                                     {"end": date, "last_security_fixes": date}),
+            "linux_lifecycle": _linux_rows(lc)}
+
+
+def _updates(up: TomlFile) -> dict:
+    return {"windows_updates": _rows(up, "windows_update", {"build": int, "revision": int, "released": date},
+                                     {"kb": str, "kind": str}),
+            "macos_releases": _rows(up, "macos_release", {"version": str, "released": date}, {"security": bool})}
+
+
+def _software(sw: TomlFile) -> dict:
+    """software.toml: the signatures of each product family and the p2p policy."""
+    def sigs(key: str) -> tuple[Signature, ...]:
+        return tuple(_signature(sw, s, f"{key}[{i}]") for i, s in enumerate(sw.get(sw.data, key, "", list)))
+
+    zoom = sw.get(sw.data, "zoom", "", dict)
+    return {"browsers": sigs("browser"), "p2p": sigs("p2p"), "recording": sigs("recording"),
+            "antivirus": sigs("antivirus"), "zoom": _signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"),
+            **_p2p_policy(sw)}
+
+
+def _minimums(mn: TomlFile, browsers: tuple[Signature, ...]) -> dict:
+    """minimums.toml: Zoom's minimum (and newest release) per platform and each browser's minimum (named as in
+    software.toml)."""
+    zt = mn.get(mn.data, "zoom", "", dict)
+    mn.only(zt, {"minimum_version", "effective", "source", *(f"{k}_{p}" for k in ("minimum", "current")
+                                                              for p in PLATFORMS)}, "zoom")
+    zoom_min = tuple((plat, _version(mn, mn.get(zt, key, "zoom", str), f"zoom.{key}"))
+                     for plat, key in (("any", "minimum_version"), *((p, f"minimum_{p}") for p in PLATFORMS))
+                     if key in zt or plat == "any")
+    zoom_current = _zoom_current(mn, zt, dict(zoom_min))
+    browser_min = tuple(
+        (b["name"], _version(mn, b["minimum_version"], f"browser[{i}].minimum_version"),
+         _version(mn, b["esr_minimum_version"], f"browser[{i}].esr_minimum_version")
+         if "esr_minimum_version" in b else None)
+        for i, b in enumerate(_rows(mn, "browser", {"name": str, "minimum_version": str},
+                                    {"released": date, "esr_minimum_version": str})))
+    for name, _, _ in browser_min:
+        if name not in {b.name for b in browsers}:
+            mn.fail(f"browser.{name}", "no browser of that name in software.toml")
+    return {"zoom_minimums": zoom_min, "zoom_current": zoom_current, "browser_minimums": browser_min}
 
 
 def _p2p_policy(sw: TomlFile) -> dict:
