@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from envcheck import checks as checks_mod
-from envcheck.checks._base import STATUSES, Decision
+from envcheck.checks import registry
+from envcheck.checks._base import JUDGE_CODES, STATUSES, Decision
+from envcheck.checks._shape import matching
 from envcheck.errors import InvalidSeekerNumber
 from envcheck.facts import _common, _linux, _linux_parse, _macos, _netsh, _windows
 from envcheck.facts.model import Facts
@@ -254,6 +256,20 @@ def test_pipeline_on_a_random_snapshot_gives_every_check_a_status(snap, day, rul
     assert [c["id"] for c in run.report["checks"]] == list(CHECK_IDS)
     assert all(c["status"] in STATUSES for c in run.report["checks"])
     assert run.report["verdict"] in ("pass", "fail", "incomplete")
+    # Whatever the machine printed, each check's evidence has the shape its registration declares
+    # and its decision is one of its declared codes.
+    for c in run.report["checks"]:
+        reg = registry.BY_ID[c["id"]]
+        assert matching(reg.evidence, c["evidence"]) == [], (c["id"], c["evidence"])
+        assert _declared(c["id"], c["status"], c["code"], rules), (c["id"], c["status"], c["code"])
+
+
+def _declared(check_id: str, status: str, code: str, rules) -> bool:
+    """(status, code) is declared for the check; an advisory check shows its fail as warn."""
+    reg = registry.BY_ID[check_id]
+    allowed = set(reg.codes + JUDGE_CODES)
+    return (status, code) in allowed or (status == "warn" and ("fail", code) in allowed
+                                         and rules.check(check_id).severity == "advisory")
 
 
 @SETTINGS
@@ -268,3 +284,4 @@ def test_judge_takes_any_evidence(check_id, evidence, platform, day, rules):
         if -20000 < day < 20000 else datetime(2026, 11, 24, tzinfo=timezone.utc)
     d = _no_raise(checks_mod.judge, check_id, evidence, rules, now, platform)
     assert isinstance(d, Decision) and d.status in STATUSES
+    assert _declared(check_id, d.status, d.code, rules), (check_id, d)
