@@ -299,3 +299,14 @@ def test_every_decision_the_page_can_reach_has_words_in_both_languages(rules, ke
             assert c["summary"]["ja"] != f"{title.ja}: {c['code']}", (c["id"], c["code"])
             assert "{" not in c["summary"]["ja"] + c["summary"]["en"], (c["id"], c["code"], c["summary"])
     assert len(seen) >= 40
+
+
+@pytest.mark.parametrize("version, code", [("10.9.5", "older_than_listed"), ("26.1", "supported_open")])
+def test_a_mac_on_the_page_is_judged_by_the_desktop_rules_in_the_page_s_words(rules, key, version, code):
+    # The desktop rules' codes reach the page: each has its words in mobile.toml, never the raw code.
+    form = _form(touch="0", ch_platform="macOS", ch_platform_version=version)
+    doc = build(parse_form(form), IPADOS_DESKTOP, rules, key, NOW)
+    c = next(c for c in doc["checks"] if c["id"] == "os.supported")
+    assert (doc["checker"]["platform"], c["code"]) == ("darwin", code)
+    assert f": {code}" not in c["summary"]["en"] and "macOS" in c["summary"]["en"], c["summary"]
+    assert c["summary"]["ja"] != c["summary"]["en"]
