@@ -165,12 +165,21 @@ def test_a_service_down_keeps_the_report_then_flush_delivers_it_once(tmp_path, h
     head, then = message(d, "ja", OFFICE, "window")
     assert "接続できませんでした" in head and "次にこのアプリを開いたとき" in then
 
+    # two more wait; the service is still down: the first is tried, the others stay for the same reason
+    more = [maker.passing(f"01234-{911 + i:08d}") for i in range(2)]
+    for doc in more:
+        box.add(doc)
+    waits.clear()
+    kept = service(f"http://127.0.0.1:{port}", waits).flush()
+    assert [(k.outcome, k.why) for k in kept] == [("kept", "network")] * 3 and waits == [1, 2]
+
     srv = Server(str(tmp_path / "srv"))
     try:
-        [sent] = service(srv.url).flush()
-        assert (sent.report_id, sent.outcome) == (d.report_id, "sent")
+        sent = service(srv.url).flush()
+        assert {s.report_id for s in sent} == {d.report_id, *(m["report_id"] for m in more)}
+        assert {s.outcome for s in sent} == {"sent"}
         assert service(srv.url).flush() == [] and box.waiting() == []
-        assert attempts(srv) == [("accepted", 201, "ok")]  # posted once
+        assert attempts(srv) == [("accepted", 201, "ok")] * 3  # each posted once
         assert (home / "receipts" / f"{d.report_id}.consent.json").is_file()
     finally:
         srv.stop()

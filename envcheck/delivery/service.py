@@ -143,13 +143,23 @@ class DeliveryService:
 
     def flush(self) -> list[Delivery]:
         """Send every waiting report, oldest first. An entry another process is sending is waited for
-        after the others, and then reported as that process left it (sent, or still kept)."""
+        after the others, and then reported as that process left it (sent, or still kept). Once the
+        service cannot be reached or is busy, the rest stay kept for the same reason without being
+        tried: each try would cost the same retries and waits for nothing."""
         done: list[Delivery] = []
         busy: list[Delivery] = []
+        down: UploadError | None = None
         for report_id in self.outbox.waiting():
+            if down is not None:
+                done.append(not_sent(report_id, down))
+                continue
             d = self._locked(report_id, 0.0, partial(self._deliver, report_id))
             (busy if d.key == "queued_elsewhere" else done).append(d)
-        done += [self._locked(d.report_id, self.lock_wait, partial(self._deliver, d.report_id)) for d in busy]
+            down = d.error if d.outcome == "kept" and d.key != "queued_elsewhere" else None
+        if down is None:
+            done += [self._locked(d.report_id, self.lock_wait, partial(self._deliver, d.report_id)) for d in busy]
+        else:
+            done += busy
         return done
 
     def _locked(self, report_id: str, wait: float, work: Callable[[], Delivery]) -> Delivery:
