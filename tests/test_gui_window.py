@@ -589,3 +589,21 @@ def test_the_enrolment_code_is_checked_as_typed_and_travels_inside_the_signed_re
     from envcheck.report.signing import verify_report
 
     assert verify_report(kept).seeker_no == "12345-00000678"  # signed with the code inside
+
+
+def test_a_report_that_cannot_be_kept_is_not_sent_and_the_window_says_why(window, snapshot_file, monkeypatch):
+    monkeypatch.setenv("ENVCHECK_SERVER", "http://127.0.0.1:9")
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    w.until(lambda: app.run is not None, what="the check")
+    w.type(app.seeker_entry, "12345-678")
+    home = Path(os.environ["ENVCHECK_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "outbox").write_text("a file where the outbox folder belongs", encoding="utf-8")
+    app.send_button.invoke()
+    w.pump(0.1)
+    app.consent.accept_button.invoke()
+    w.until(lambda: app.send_job.finished, timeout=30, what="the failed send")
+    w.pump(0.1)
+    assert app.notice_kind == "fail" and "保存できなかったため、送信しませんでした" in app.notice.raw()
+    assert "outbox" in app.notice.raw() and app.send_button.instate(["!disabled"])

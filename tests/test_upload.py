@@ -188,3 +188,34 @@ def test_a_mistyped_enrolment_code_is_one_line_and_exit_2(cli, seeker_env, snaps
               "--upload", "--yes", "--enrol", "ABC", "--server", "http://127.0.0.1:9", "--lang", "en", env=seeker_env)
     assert res.returncode == 2 and "enrolment code" in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1 and outbox(seeker_env) == []
+
+
+def test_send_says_what_happens_next_in_japanese_for_a_pass_from_a_device_not_enrolled(tmp_path, cli, seeker_env,
+                                                                                      rules):
+    from server_fixtures import Maker
+
+    doc = Maker(rules).passing("01234-00000777")  # a live (not replayed) passing report, a new device key
+    box = os.path.join(seeker_env["ENVCHECK_HOME"], "outbox")
+    os.makedirs(box)
+    with open(os.path.join(box, f"{doc['report_id']}.json"), "w") as fh:
+        json.dump(doc, fh)
+    server = Server(str(tmp_path / "srv"))
+    try:
+        sent = cli("send", "--server", server.url, "--lang", "ja", env=seeker_env)
+        assert sent.returncode == 0, sent.stdout + sent.stderr
+        head, then = sent.stdout.strip().splitlines()[-2:]
+        assert head.startswith(f"{doc['report_id']}: 送信しました。受付番号: ")
+        assert "まだ予約できません" in then and "envcheck check --upload --enrol" in then
+        assert server.eligibility("01234-00000777").json()["eligible"] is False
+    finally:
+        server.stop()
+
+
+def test_an_outbox_that_cannot_be_written_is_one_line_and_exit_2(cli, seeker_env, snapshot):
+    os.makedirs(seeker_env["ENVCHECK_HOME"])
+    with open(os.path.join(seeker_env["ENVCHECK_HOME"], "outbox"), "w") as fh:
+        fh.write("a file where the outbox folder belongs")
+    res = cli("check", "--replay", str(snapshot), "--rules", current_rules_dir(), "--upload", "--yes",
+              "--server", "http://127.0.0.1:9", "--lang", "en", env=seeker_env)
+    assert res.returncode == 2 and "cannot create" in res.stderr and "outbox" in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1, res.stderr

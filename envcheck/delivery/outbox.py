@@ -19,7 +19,7 @@ import os
 import re
 
 from envcheck.errors import UploadError
-from envcheck.files import write_atomic
+from envcheck.files import WriteError, write_atomic
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")  # a report id (a UUID) as a file name, nothing else
 CONSENT = ".consent.json"
@@ -28,6 +28,15 @@ REASON = ".reason.json"
 
 def _write_json(path: str, doc: dict) -> None:
     write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"), mode=0o600)
+
+
+def _folder(path: str) -> str:
+    """The folder, made owner-only when missing; WriteError (one line) when it cannot be."""
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot create {path}: {exc.strerror or exc}") from None
+    return path
 
 
 def _read_json(path: str) -> dict | None:
@@ -57,14 +66,14 @@ class Outbox:
         return os.path.join(self.pending, f"{report_id}.json")
 
     def lock_path(self, report_id: str) -> str:
-        os.makedirs(self.pending, mode=0o700, exist_ok=True)
+        _folder(self.pending)
         return self.entry(report_id)[:-5] + ".lock"
 
     def add(self, report: dict, consent: dict | None = None) -> str:
         """Keep a signed report (and the consent given for it, written first: an entry never waits
         without the consent that sent it)."""
         path = self.entry(str(report["report_id"]))
-        os.makedirs(self.pending, mode=0o700, exist_ok=True)
+        _folder(self.pending)
         if consent is not None:
             _write_json(path[:-5] + CONSENT, consent)
         _write_json(path, report)
@@ -92,7 +101,7 @@ class Outbox:
 
     def keep_receipt(self, report_id: str, receipt: dict) -> None:
         """The receipt on disk first, then the consent beside it, then the report out of the outbox."""
-        os.makedirs(self.receipts, mode=0o700, exist_ok=True)
+        _folder(self.receipts)
         _write_json(os.path.join(self.receipts, f"{report_id}.json"), receipt)
         self._move(report_id, CONSENT, self.receipts)
         with contextlib.suppress(FileNotFoundError):
@@ -100,7 +109,7 @@ class Outbox:
 
     def reject(self, report_id: str, exc: UploadError) -> None:
         """Move a refused report aside with its typed reason (it is kept: nothing is lost)."""
-        os.makedirs(self.rejected, mode=0o700, exist_ok=True)
+        _folder(self.rejected)
         _write_json(os.path.join(self.rejected, report_id + REASON),
                     {"reason": exc.diagnostics(), "kind": exc.kind, "status": exc.status, "code": exc.code})
         self._move(report_id, CONSENT, self.rejected)

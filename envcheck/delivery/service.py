@@ -25,6 +25,7 @@ from envcheck.delivery.outbox import Outbox
 from envcheck.delivery.texts import WHY_KINDS
 from envcheck.delivery.upload import HttpUploader, Uploader
 from envcheck.errors import UploadError
+from envcheck.files import WriteError
 from envcheck.office import ServerConfig
 
 #: What the person agreed to: the report goes to the office to decide eligibility for online counselling.
@@ -164,7 +165,10 @@ class DeliveryService:
 
     def _locked(self, report_id: str, wait: float, work: Callable[[], Delivery]) -> Delivery:
         path = self.outbox.lock_path(report_id)
-        fd = lock.acquire(path, wait)
+        try:
+            fd = lock.acquire(path, wait)
+        except OSError as exc:
+            raise WriteError(f"cannot lock {path}: {exc.strerror or exc}") from None
         if fd is None:
             return Delivery(report_id, "kept", "queued_elsewhere",
                             error=UploadError("another envcheck is sending this report", kind="elsewhere"))
