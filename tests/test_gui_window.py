@@ -121,6 +121,17 @@ class Window:
             widget.event_generate("<KeyPress>", keysym=names.get(ch, ch))
         self.root.update()
 
+    def check_then_send(self, what: str, seeker: str = "12345-678") -> None:
+        """Wait for the check, type the number, press 「ハローワークへ送信」, agree, wait for the send to end."""
+        app = self.app
+        self.until(lambda: app.run is not None, what="the check")
+        self.type(app.seeker_entry, seeker)
+        app.send_button.invoke()
+        self.pump(0.1)
+        app.consent.accept_button.invoke()
+        self.until(lambda: app.send_job.finished, timeout=30, what=what)
+        self.pump(0.1)
+
     def shot(self, name: str) -> Path:
         self.pump(0.2)
         return self.display.screenshot(ARTIFACTS / f"{name}.png")
@@ -253,13 +264,7 @@ def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, m
     monkeypatch.setenv("ENVCHECK_SERVER", f"http://127.0.0.1:{free_port()}")
     w = window(replay=str(snapshot_file))
     app = w.app
-    w.until(lambda: app.run is not None, what="the check")
-    w.type(app.seeker_entry, "12345-678")
-    app.send_button.invoke()
-    w.pump(0.1)
-    app.consent.accept_button.invoke()
-    w.until(lambda: app.send_job.finished, timeout=30, what="the failed send")
-    w.pump(0.1)
+    w.check_then_send("the failed send")
     from envcheck.delivery.outbox import Outbox
 
     assert app.last_outcome.kind == "kept"
@@ -274,13 +279,7 @@ def test_refused_report_is_explained(window, snapshot_file, intake, monkeypatch)
     monkeypatch.setenv("ENVCHECK_SERVER", intake)
     w = window(replay=str(snapshot_file), now=datetime(2026, 2, 20, tzinfo=timezone.utc))
     app = w.app
-    w.until(lambda: app.run is not None, what="the check")
-    w.type(app.seeker_entry, "12345-678")
-    app.send_button.invoke()
-    w.pump(0.1)
-    app.consent.accept_button.invoke()
-    w.until(lambda: app.send_job.finished, timeout=30, what="the refused send")
-    w.pump(0.1)
+    w.check_then_send("the refused send")
     assert app.last_outcome.kind == "refused", app.notice.raw()
     assert "受け付けられませんでした" in app.notice.raw() and "HTTP 422" in app.notice.raw()
     w.shot("09-refused")
@@ -593,17 +592,11 @@ def test_the_enrolment_code_is_checked_as_typed_and_travels_inside_the_signed_re
 
 def test_a_report_that_cannot_be_kept_is_not_sent_and_the_window_says_why(window, snapshot_file, monkeypatch):
     monkeypatch.setenv("ENVCHECK_SERVER", "http://127.0.0.1:9")
-    w = window(replay=str(snapshot_file))
-    app = w.app
-    w.until(lambda: app.run is not None, what="the check")
-    w.type(app.seeker_entry, "12345-678")
     home = Path(os.environ["ENVCHECK_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     (home / "outbox").write_text("a file where the outbox folder belongs", encoding="utf-8")
-    app.send_button.invoke()
-    w.pump(0.1)
-    app.consent.accept_button.invoke()
-    w.until(lambda: app.send_job.finished, timeout=30, what="the failed send")
-    w.pump(0.1)
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    w.check_then_send("the failed send")
     assert app.notice_kind == "fail" and "保存できなかったため、送信しませんでした" in app.notice.raw()
     assert "outbox" in app.notice.raw() and app.send_button.instate(["!disabled"])

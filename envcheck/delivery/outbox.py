@@ -84,7 +84,7 @@ class Outbox:
         try:
             names = [n[:-5] for n in os.listdir(self.pending)
                      if n.endswith(".json") and not n.endswith(CONSENT) and _ID.fullmatch(n[:-5])]
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):  # nothing was ever kept (or cannot be: said on adding)
             return []
         stamps = {}
         for name in names:
