@@ -12,3 +12,13 @@ def paths(node, prefix=()):
     elif isinstance(node, list):
         for i, v in enumerate(node):
             yield from paths(v, prefix + (i,))
+
+
+def leaves(doc):
+    """(path, value) of every value that is neither an object nor a list, in the order of paths()."""
+    for path in paths(doc):
+        value = doc
+        for step in path:
+            value = value[step]
+        if not isinstance(value, (dict, list)):
+            yield path, value
