@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-
 from typing import TYPE_CHECKING
 
 from envcheck.gui import model
