@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import datetime, timezone
 from enum import IntEnum
@@ -65,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     _server_args(c)
 
     se = sub.add_parser("send", help="deliver the reports waiting in the outbox")
+    se.add_argument("--lang", choices=("ja", "en"), help="language of the output (default: from the locale)")
     _server_args(se)
 
     r = sub.add_parser("rules", help="show the rules in use, their version and where they came from")
@@ -166,59 +166,57 @@ def _ask_consent(lang: str) -> bool:
     return answer in ("y", "yes", "はい")
 
 
-def _upload(report: dict, args) -> None:
-    """Consent, then outbox, then send: a failure leaves the report waiting for `envcheck send`."""
-    from envcheck.errors import UploadError
+def _server(args):
     from envcheck.office import find_config
-    from envcheck.delivery.upload import HttpUploader, Outbox, receipt_number
 
-    lang = args.lang or default_lang()
     config = find_config(args.server, args.ca_bundle)
     if config is None:
         raise UsageError("no intake service is configured: use --server URL or set ENVCHECK_SERVER")
+    return config
+
+
+def _upload(report: dict, args) -> None:
+    """Consent, then the delivery service (outbox, send, receipt); then what happens next, in words."""
+    from envcheck.delivery.service import Consent, DeliveryService
+
+    lang = args.lang or default_lang()
+    config = _server(args)
     if not args.yes:
         if not sys.stdin or not sys.stdin.isatty():
             raise UsageError("sending needs your consent: run interactively, or add --yes")
         if not _ask_consent(lang):
             print("送信しませんでした。" if lang == "ja" else "Not sent.", file=sys.stderr)
             return
-    outbox = Outbox()
-    path = outbox.add(report)
-    try:
-        receipt = outbox.deliver(path, HttpUploader(config))
-    except UploadError as exc:
-        kept = ("報告書は保存してあります。後で envcheck send で送信します。" if lang == "ja"
-                else "The report is kept and will be sent later with: envcheck send")
-        refused = ("報告書は受け付けられませんでした。" if lang == "ja" else "The report was refused.")
-        print(f"envcheck: {exc.diagnostics()}\n{refused if exc.permanent else kept}", file=sys.stderr)
-        return
-    print(("送信しました。受付番号: " if lang == "ja" else "Sent. Receipt number: ") + receipt_number(receipt))
+    delivery = DeliveryService(config).send(report, Consent.now(lang, "cli", "flag" if args.yes else "asked"))
+    _tell(delivery, lang)
+
+
+def _tell(delivery, lang: str, name: str = "") -> None:
+    """The Delivery as the window says it: a sent report on stdout; a kept or refused one on stderr,
+    with the technical reason first (for support) and then the same words the window shows."""
+    from envcheck.delivery.texts import message
+    from envcheck.office import load_office
+
+    head, then = message(delivery, lang, load_office(), program="cli")
+    out = sys.stdout if delivery.outcome == "sent" else sys.stderr
+    if delivery.error is not None:
+        print(f"envcheck: {name}{delivery.error.diagnostics()}", file=out)
+    print(f"{name}{head}\n{then}", file=out)
 
 
 def cmd_send(args) -> ExitStatus:
-    """Deliver every waiting report; 0 when the outbox is empty afterwards, 1 when some still wait."""
-    from envcheck.errors import UploadError
-    from envcheck.office import find_config
-    from envcheck.delivery.upload import HttpUploader, Outbox, receipt_number
+    """Deliver every waiting report; 0 when all were sent, 1 when some are still kept or were refused."""
+    from envcheck.delivery.service import DeliveryService
+    from envcheck.delivery.texts import text
 
-    config = find_config(args.server, args.ca_bundle)
-    if config is None:
-        raise UsageError("no intake service is configured: use --server URL or set ENVCHECK_SERVER")
-    outbox, uploader = Outbox(), HttpUploader(config)
-    waiting = outbox.waiting()
-    if not waiting:
-        print("nothing waiting in the outbox")
+    lang = args.lang or default_lang()
+    deliveries = DeliveryService(_server(args)).flush()
+    if not deliveries:
+        print(text(lang, "outbox_empty"))
         return ExitStatus.PASS
-    failed = 0
-    for path in waiting:
-        name = os.path.basename(path)[:-5]
-        try:
-            receipt = outbox.deliver(path, uploader)
-            print(f"sent {name}: receipt {receipt_number(receipt)}")
-        except UploadError as exc:
-            failed += 1
-            print(f"not sent {name}: {exc.diagnostics()}" + ("" if exc.permanent else " (kept in the outbox)"))
-    return ExitStatus.FAIL if failed else ExitStatus.PASS
+    for d in deliveries:
+        _tell(d, lang, name=f"{d.report_id}: ")
+    return ExitStatus.PASS if all(d.outcome == "sent" for d in deliveries) else ExitStatus.FAIL
 
 
 def cmd_snapshot(args) -> ExitStatus:

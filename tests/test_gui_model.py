@@ -115,32 +115,40 @@ def test_with_seeker_does_not_touch_the_original(mac_report):
 
 
 def test_send_outcomes_say_what_happens_next_in_japanese_without_english():
+    from envcheck.delivery.service import Delivery, not_sent, sent_key
     from envcheck.office import Office
 
+    def sent(receipt: dict, verdict: str) -> Delivery:
+        return Delivery("r", "sent", sent_key(receipt, verdict), receipt=receipt)
+
     office = Office(name="マザーズコーナー", phone="0144-00-0000", hours="平日 9:00〜17:00")
-    sent = model.send_outcome("ja", {"receipt_no": "R-42"}, verdict="pass", office=office)
-    assert sent.kind == "sent" and sent.receipt == "R-42" and "受付番号: R-42" in sent.message
-    assert "予約できます" in sent.help
+    ok = model.send_outcome("ja", sent({"receipt_no": "R-42"}, "pass"), office=office)
+    assert ok.kind == "sent" and ok.receipt == "R-42" and "受付番号: R-42" in ok.message
+    assert "予約できます" in ok.help
     # the service says this PC is not the enrolled one: a pass is not yet a booking, and the way on is said
-    unenrolled = model.send_outcome("ja", {"receipt_no": "R-44", "device_enrolled": False}, verdict="pass",
+    unenrolled = model.send_outcome("ja", sent({"receipt_no": "R-44", "device_enrolled": False}, "pass"),
                                     office=office)
     assert "まだ予約できません" in unenrolled.help and "登録コード" in unenrolled.help
     assert "0144-00-0000" in unenrolled.help
-    assert "予約できます" in model.send_outcome("ja", {"receipt_no": "R-45", "device_enrolled": True},
-                                             verdict="pass", office=office).help
-    sent_fail = model.send_outcome("ja", {"receipt_no": "R-43"}, verdict="fail", office=office)
-    assert "まだ予約できません" in sent_fail.help
+    assert "予約できます" in model.send_outcome("ja", sent({"receipt_no": "R-45", "device_enrolled": True}, "pass"),
+                                             office=office).help
+    # the service's own verdict wins: a replayed pass is incomplete for it
+    assert "担当者が内容を確認" in model.send_outcome("ja", sent({"receipt_no": "R-46", "verdict": "incomplete"},
+                                                               "pass"), office=office).help
+    sent_fail = model.send_outcome("ja", sent({"receipt_no": "R-43"}, "fail"), office=office)
+    assert "まだ予約できません" in sent_fail.help and "「直し方」" in sent_fail.help
     down = UploadError("cannot reach http://x (connection refused)", kind="network")
-    kept = model.send_outcome("ja", error=down, office=office)
+    kept = model.send_outcome("ja", not_sent("r", down), office=office)
     assert kept.kind == "kept" and "受付サービス" in kept.message and "自動で送信" in kept.help
     assert "インターネットではなく" in kept.help and "0144-00-0000" in kept.help
     assert "connection" not in kept.message + kept.help
     stale = UploadError("the server refused the report (HTTP 422: stale report)", permanent=True, kind="refused",
                         status=422, code="stale")
-    refused = model.send_outcome("ja", error=stale, office=office)
+    refused = model.send_outcome("ja", not_sent("r", stale), office=office)
     assert refused.kind == "refused" and "時間がたちすぎた" in refused.help and "HTTP 422" in refused.help
     assert "stale" not in refused.message + refused.help
-    other = model.send_outcome("ja", error=UploadError("x", permanent=True, kind="refused", status=413), office=office)
+    other = model.send_outcome("ja", not_sent("r", UploadError("x", permanent=True, kind="refused", status=413)),
+                               office=office)
     assert "大きすぎる" in other.help and "0144-00-0000" in other.help
 
 

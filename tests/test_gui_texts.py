@@ -67,7 +67,9 @@ def test_office_from_the_config_file_beside_the_program(tmp_path, monkeypatch):
     assert office == Office("マザーズコーナー", "0144-00-0000", "平日 9:00〜17:00", "https://booking.example.jp/",
                             "https://intake.example.jp", 90)
     assert office.contact("ja") == "マザーズコーナー（電話 0144-00-0000、平日 9:00〜17:00）"
-    assert "0144-00-0000" in model.text("ja", "kept_help", office)
+    from envcheck.delivery.texts import text
+
+    assert "0144-00-0000" in text("ja", "queued_offline", office)
     assert "0144-00-0000" in model.text("ja", "contact_line", office)
 
 

@@ -64,18 +64,18 @@ def intake(tmp_path_factory):
 def retry_waits(monkeypatch):
     """The waits between the send's retries, recorded instead of slept.
 
-    The window sends through envcheck.delivery.upload.HttpUploader, which retries a service that is down after
+    The window sends through envcheck.delivery.service, whose HttpUploader retries a service that is down after
     1 s and 2 s; those waits are tests/test_upload_retry_after.py's subject, not the window's.
     """
-    from envcheck.delivery import upload
+    from envcheck.delivery import service, upload
 
     waits: list[float] = []
 
     class RecordedWaits(upload.HttpUploader):
-        def __init__(self, config, sleep=waits.append):
-            super().__init__(config, sleep)
+        def __init__(self, config, sleep=None, session=None):
+            super().__init__(config, waits.append, session)
 
-    monkeypatch.setattr(upload, "HttpUploader", RecordedWaits)
+    monkeypatch.setattr(service, "HttpUploader", RecordedWaits)
     return waits
 
 
@@ -120,6 +120,17 @@ class Window:
         for ch in text:
             widget.event_generate("<KeyPress>", keysym=names.get(ch, ch))
         self.root.update()
+
+    def check_then_send(self, what: str, seeker: str = "12345-678") -> None:
+        """Wait for the check, type the number, press 「ハローワークへ送信」, agree, wait for the send to end."""
+        app = self.app
+        self.until(lambda: app.run is not None, what="the check")
+        self.type(app.seeker_entry, seeker)
+        app.send_button.invoke()
+        self.pump(0.1)
+        app.consent.accept_button.invoke()
+        self.until(lambda: app.send_job.finished, timeout=30, what=what)
+        self.pump(0.1)
 
     def shot(self, name: str) -> Path:
         self.pump(0.2)
@@ -213,7 +224,7 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
 
     # 6. Send: the exact consent text first, nothing sent before consent.
     from envcheck.report.explain import plain
-    from envcheck.delivery.upload import Outbox
+    from envcheck.delivery.outbox import Outbox
 
     app.send_button.invoke()
     w.pump(0.2)
@@ -232,10 +243,11 @@ def test_seeker_number_then_check_then_fix_then_send_and_receipt(window, snapsho
     w.pump(0.2)
     outcome = app.last_outcome
     assert outcome.kind == "sent", app.notice.raw()
-    [kept] = os.listdir(Outbox().receipts)
-    with open(os.path.join(Outbox().receipts, kept), encoding="utf-8") as fh:
-        receipt = json.load(fh)
-    assert receipt["report_id"] == app.run.report["report_id"] and outcome.receipt == receipt["receipt_no"]
+    receipt = Outbox().receipt(app.run.report["report_id"])
+    assert receipt is not None and outcome.receipt == receipt["receipt_no"]
+    with open(os.path.join(Outbox().receipts, f"{receipt['report_id']}.consent.json"), encoding="utf-8") as fh:
+        consent = json.load(fh)  # the consent given in the dialog is kept beside the receipt
+    assert consent["program"] == "window" and consent["lang"] == "ja" and consent["how"] == "asked"
     assert f"受付番号: {outcome.receipt}" in app.notice.raw() and "まだ予約できません" in app.notice.raw()
     assert not Outbox().waiting()
     w.shot("06-sent-receipt")
@@ -252,14 +264,8 @@ def test_send_when_the_service_is_down_keeps_the_report(window, snapshot_file, m
     monkeypatch.setenv("ENVCHECK_SERVER", f"http://127.0.0.1:{free_port()}")
     w = window(replay=str(snapshot_file))
     app = w.app
-    w.until(lambda: app.run is not None, what="the check")
-    w.type(app.seeker_entry, "12345-678")
-    app.send_button.invoke()
-    w.pump(0.1)
-    app.consent.accept_button.invoke()
-    w.until(lambda: app.send_job.finished, timeout=30, what="the failed send")
-    w.pump(0.1)
-    from envcheck.delivery.upload import Outbox
+    w.check_then_send("the failed send")
+    from envcheck.delivery.outbox import Outbox
 
     assert app.last_outcome.kind == "kept"
     assert "保管してあり" in app.notice.raw() and "インターネットではなく" in app.notice.raw()
@@ -273,13 +279,7 @@ def test_refused_report_is_explained(window, snapshot_file, intake, monkeypatch)
     monkeypatch.setenv("ENVCHECK_SERVER", intake)
     w = window(replay=str(snapshot_file), now=datetime(2026, 2, 20, tzinfo=timezone.utc))
     app = w.app
-    w.until(lambda: app.run is not None, what="the check")
-    w.type(app.seeker_entry, "12345-678")
-    app.send_button.invoke()
-    w.pump(0.1)
-    app.consent.accept_button.invoke()
-    w.until(lambda: app.send_job.finished, timeout=30, what="the refused send")
-    w.pump(0.1)
+    w.check_then_send("the refused send")
     assert app.last_outcome.kind == "refused", app.notice.raw()
     assert "受け付けられませんでした" in app.notice.raw() and "HTTP 422" in app.notice.raw()
     w.shot("09-refused")
@@ -295,7 +295,7 @@ def test_declining_consent_sends_nothing(window, snapshot_file, monkeypatch):
     w.pump(0.1)
     app.consent.event_generate("<Escape>")
     w.pump(0.1)
-    from envcheck.delivery.upload import Outbox
+    from envcheck.delivery.outbox import Outbox
 
     assert app.consent is None and not Outbox().waiting() and app.notice.raw().startswith("送信しませんでした。")
 
@@ -396,7 +396,7 @@ def test_a_report_kept_from_last_time_is_sent_when_the_window_opens(window, snap
     from envcheck.gui import work
     from envcheck.pipeline import run_check
     from envcheck.probes import ReplayHost, parse_snapshot
-    from envcheck.delivery.upload import Outbox
+    from envcheck.delivery.outbox import Outbox
 
     report = run_check(ReplayHost(parse_snapshot(snapshot_file.read_text("utf-8"))), rules).report
     Outbox().add(work.sign(report))  # consented earlier, the network was down then
@@ -560,10 +560,12 @@ def test_diagnose_button_runs_off_the_ui_thread_and_attaches_the_diagnostics(win
 
 
 def test_the_enrolment_code_is_checked_as_typed_and_travels_inside_the_signed_report(window, snapshot_file,
-                                                                                   monkeypatch):
-    monkeypatch.setenv("ENVCHECK_SERVER", "http://127.0.0.1:9")
-    sent = []
-    monkeypatch.setattr("envcheck.gui.work.deliver", lambda report, config: sent.append(report) or (None, None))
+                                                                                   monkeypatch, retry_waits):
+    monkeypatch.setenv("ENVCHECK_SERVER", f"http://127.0.0.1:{free_port()}")  # down: the report stays in the outbox
+    from envcheck.delivery.outbox import Outbox
+
+    def sent():
+        return [json.loads(Outbox().body(rid)) for rid in Outbox().waiting()]
     w = window(replay=str(snapshot_file))
     app = w.app
     w.until(lambda: app.run is not None, what="the check")
@@ -572,7 +574,7 @@ def test_the_enrolment_code_is_checked_as_typed_and_travels_inside_the_signed_re
     w.type(app.enrol_entry, "12345")
     app.send_button.invoke()
     w.pump(0.1)
-    assert app.consent is None and "登録コード" in app.notice.raw() and not sent
+    assert app.consent is None and "登録コード" in app.notice.raw() and not sent()
     assert app.root.focus_get() == app.enrol_entry
     # The office's code as a person types it (lower case, an O for a zero): normalised, then signed in.
     app.enrol_entry.delete(0, "end")
@@ -580,5 +582,21 @@ def test_the_enrolment_code_is_checked_as_typed_and_travels_inside_the_signed_re
     app.send_button.invoke()
     w.pump(0.1)
     app.consent.accept_button.invoke()
-    w.until(lambda: sent, what="the send")
-    assert sent[0]["enrolment_code"] == "ABCD-EFGH-JKM0" and sent[0]["seeker_no"] == "12345-00000678"
+    w.until(lambda: app.send_job is not None and app.send_job.finished, timeout=30, what="the send")
+    [kept] = sent()
+    assert kept["enrolment_code"] == "ABCD-EFGH-JKM0" and kept["seeker_no"] == "12345-00000678"
+    from envcheck.report.signing import verify_report
+
+    assert verify_report(kept).seeker_no == "12345-00000678"  # signed with the code inside
+
+
+def test_a_report_that_cannot_be_kept_is_not_sent_and_the_window_says_why(window, snapshot_file, monkeypatch):
+    monkeypatch.setenv("ENVCHECK_SERVER", "http://127.0.0.1:9")
+    home = Path(os.environ["ENVCHECK_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "outbox").write_text("a file where the outbox folder belongs", encoding="utf-8")
+    w = window(replay=str(snapshot_file))
+    app = w.app
+    w.check_then_send("the failed send")
+    assert app.notice_kind == "fail" and "保存できなかったため、送信しませんでした" in app.notice.raw()
+    assert "outbox" in app.notice.raw() and app.send_button.instate(["!disabled"])

@@ -20,6 +20,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from docpaths import paths as doc_paths
 from server_fixtures import Maker, Server, pg_bindir, postgres
 
 SETTINGS = settings(max_examples=int(os.environ.get("ENVCHECK_FUZZ_EXAMPLES", "250")), deadline=None,
@@ -39,16 +40,6 @@ hostile_value = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(hostile_text, inner, max_size=4)),
     max_leaves=12,
 )
-
-
-def _paths(node, prefix=()):
-    yield prefix
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _paths(v, prefix + (i,))
 
 
 def _put(doc, path, value):
@@ -92,14 +83,14 @@ def _check(r: requests.Response, api: bool = True) -> None:
 @st.composite
 def mutated_reports(draw, base):
     doc = json.loads(json.dumps(base))
-    paths = list(_paths(doc))
+    paths = list(doc_paths(doc))
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths))
         try:
             doc = _put(doc, path, draw(hostile_value))
         except (KeyError, IndexError, TypeError):
             pass
-        paths = list(_paths(doc)) if isinstance(doc, (dict, list)) else [()]
+        paths = list(doc_paths(doc)) if isinstance(doc, (dict, list)) else [()]
     return doc, draw(st.booleans()), draw(st.sampled_from(["plain", "duplicate", "escaped"]))
 
 

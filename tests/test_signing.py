@@ -7,6 +7,7 @@ import stat
 
 import pytest
 import rfc8785
+from docpaths import leaves
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from envcheck.report.schema import InvalidReport
@@ -31,17 +32,6 @@ def report(rules):
 @pytest.fixture(scope="module")
 def key():
     return Ed25519PrivateKey.generate()
-
-
-def leaves(node, path=()):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from leaves(v, path + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from leaves(v, path + (i,))
-    else:
-        yield path, node
 
 
 def test_signed_report_verifies_and_says_what_it_verified(report, key):

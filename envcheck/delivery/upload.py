@@ -1,21 +1,13 @@
-"""Sending signed reports to the intake service: consent first, an outbox that loses nothing.
-
-A report is written to the outbox (user data folder) before the first attempt and removed only
-when the service has answered with a receipt, which is kept. The service is idempotent by
-report id, so a report re-sent after a crash is answered with the same receipt, never stored
-twice. `envcheck send` delivers whatever waits in the outbox.
+"""The HTTP upload of one signed report: timeouts, retries with backoff or the service's Retry-After,
+the OS trust store and system proxies. The flow around it (consent, outbox, receipt) is service.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import time
 from typing import Callable, Protocol
 
 from envcheck.errors import UploadError
-from envcheck.files import write_atomic
 from envcheck.office import ServerConfig
 
 TIMEOUT = (5, 30)  # connect, read (seconds)
@@ -23,10 +15,6 @@ ATTEMPTS = 3
 #: The longest wait a service's Retry-After may ask for within one send; a longer one leaves
 #: the report in the outbox (sent by the next `envcheck send` or start of the window).
 MAX_RETRY_AFTER = 30.0
-
-
-
-
 
 
 class Uploader(Protocol):
@@ -55,12 +43,12 @@ def _user_agent() -> str:
 class HttpUploader:
     """POST /api/v1/reports with timeouts, retries with backoff, the OS trust store and system proxies."""
 
-    def __init__(self, config: ServerConfig, sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, config: ServerConfig, sleep: Callable[[float], None] = time.sleep, session=None):
         import requests
 
         self._requests = requests
         self.config = config
-        self.session = make_session(config)
+        self.session = session or make_session(config)
         self.sleep = sleep
 
     def post_report(self, body: bytes) -> dict:
@@ -194,70 +182,6 @@ def _truststore_adapter():
     return TruststoreAdapter()
 
 
-class Outbox:
-    """Signed reports waiting to be sent, and the receipts of those delivered."""
-
-    def __init__(self, root: str | None = None):
-        from envcheck.paths import data_dir
-
-        root = root or data_dir()
-        self.pending = os.path.join(root, "outbox")
-        self.receipts = os.path.join(root, "receipts")
-        self.rejected = os.path.join(root, "rejected")
-
-    def add(self, report: dict) -> str:
-        os.makedirs(self.pending, mode=0o700, exist_ok=True)
-        path = os.path.join(self.pending, f"{report['report_id']}.json")
-        write_atomic(path, json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"), mode=0o600)
-        return path
-
-    def waiting(self) -> list[str]:
-        try:
-            names = [n for n in os.listdir(self.pending) if n.endswith(".json")]
-        except FileNotFoundError:
-            return []
-        paths = [os.path.join(self.pending, n) for n in names]
-        return sorted(paths, key=lambda p: os.stat(p).st_mtime)
-
-    def deliver(self, path: str, uploader: Uploader) -> dict:
-        """Send one waiting report; keep the receipt; move a refused report aside with the reason."""
-        report_id = os.path.basename(path)[:-5]
-        try:
-            with open(path, "rb") as fh:
-                body = fh.read()
-        except FileNotFoundError:  # another `envcheck send` delivered it meanwhile
-            return self._delivered_elsewhere(report_id)
-        try:
-            receipt = uploader.post_report(body)
-        except UploadError as exc:
-            if exc.permanent:
-                os.makedirs(self.rejected, mode=0o700, exist_ok=True)
-                with contextlib.suppress(FileNotFoundError):  # the other sender moved it already
-                    os.replace(path, os.path.join(self.rejected, os.path.basename(path)))
-                write_atomic(os.path.join(self.rejected, f"{report_id}.reason.txt"),
-                             (exc.diagnostics() + "\n").encode("utf-8"), mode=0o600)
-            raise
-        os.makedirs(self.receipts, mode=0o700, exist_ok=True)
-        write_atomic(os.path.join(self.receipts, f"{report_id}.json"),
-                     json.dumps(receipt, ensure_ascii=False, indent=2).encode("utf-8"), mode=0o600)
-        # only after the receipt is safely on disk; another `envcheck send` may have removed it already
-        # (the service is idempotent: it got the same receipt)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        return receipt
-
-    def _delivered_elsewhere(self, report_id: str) -> dict:
-        """The receipt another process kept for this report (the service gave both the same)."""
-        path = os.path.join(self.receipts, f"{report_id}.json")
-        for _ in range(50):  # the other process writes the receipt before it removes the report
-            try:
-                with open(path, "rb") as fh:
-                    return json.loads(fh.read())
-            except (FileNotFoundError, ValueError):
-                time.sleep(0.1)
-        raise UploadError(f"report {report_id} left the outbox while being sent (another envcheck send?)")
-
-
 def with_enrolment(report: dict, code: str | None) -> dict:
     """The (unsigned) report carrying the office's one-time enrolment code, to be signed after this:
     the first report with a valid code makes this device the job-seeker's trusted one.
@@ -267,7 +191,3 @@ def with_enrolment(report: dict, code: str | None) -> dict:
     from envcheck.report.seeker import normalize_enrolment_code
 
     return {**report, "enrolment_code": normalize_enrolment_code(code)}
-
-
-def receipt_number(receipt: dict) -> str:
-    return str(receipt.get("receipt_no") or receipt.get("report_id") or "?")

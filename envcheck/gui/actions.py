@@ -10,6 +10,7 @@ import os
 from tkinter import filedialog
 from typing import TYPE_CHECKING, Callable
 
+from envcheck.errors import EnvcheckError
 from envcheck.gui import model, work
 from envcheck.gui.dialogs import ConsentDialog
 from envcheck.gui.jobs import Job
@@ -149,28 +150,33 @@ class Actions:
         self.send_button.focus_set()
 
     def _consented(self, report: dict, config) -> None:
+        from envcheck.delivery.service import Consent
+
+        consent = Consent.now(self.lang, "window")  # the moment 「同意して送信」 was pressed
         self.consent = None
         self.send_button.state(["disabled"])
         self.show_notice("skipped", self.t("sending"))
-        self.send_job = Job(self.root, lambda post: work.deliver(report, config), on_done=self._on_sent,
-                            on_error=lambda exc: self._on_sent((None, exc)))
+        self.send_job = Job(self.root, lambda post: work.deliver(report, config, consent), on_done=self._on_sent,
+                            on_error=self._not_kept)
 
-    def _on_sent(self, result) -> None:
-        receipt, error = result
+    def _on_sent(self, delivery) -> None:
         self.send_button.state(["!disabled"])
         self.send_button.focus_set()
-        assert self.run is not None, "a send starts from a shown result, and a result is never cleared"
-        verdict = self.run.report["verdict"]
-        render = lambda: model.send_outcome(self.lang, receipt, error, verdict, self.office)  # noqa: E731
-        outcome = render()
-        self.last_outcome = outcome
-        # A sent failing report is not good news: its box is the verdict's colour, not green (U6).
-        kind = {"sent": "pass" if verdict == "pass" else "warn", "kept": "warn", "refused": "fail"}[outcome.kind]
+        self.last_outcome = model.send_outcome(self.lang, delivery, self.office)
+        # A sent report is good news only when it counts for booking: its box is green only then (U6).
+        kind = {"sent": "pass" if delivery.key == "sent_pass" else "warn", "kept": "warn",
+                "refused": "fail"}[delivery.outcome]
 
         def show():
-            o = render()
+            o = model.send_outcome(self.lang, delivery, self.office)
             self.show_notice(kind, f"{o.message}\n{o.help}", source=show)
         show()
+
+    def _not_kept(self, exc: BaseException) -> None:
+        """The report could not even be kept (no space, the device key unreadable): nothing was sent."""
+        self.send_button.state(["!disabled"])
+        reason = exc.diagnostics() if isinstance(exc, EnvcheckError) else f"{type(exc).__name__}: {exc}"
+        self.show_notice("fail", self.t("send_not_kept", reason=reason[:200]))
 
     def show_notice(self, kind: str, message: str, source=None) -> None:
         self.notice_kind = kind
@@ -181,8 +187,10 @@ class Actions:
 
     def flush_outbox(self) -> None:
         """Reports kept after a failed send go out when the app opens again (consent was given then)."""
+        from envcheck.delivery.texts import text
+
         def done(receipts):
             if receipts and self.notice_kind is None:
-                self.show_notice("pass", self.t("outbox_sent", receipts=", ".join(receipts)))
+                self.show_notice("pass", text(self.lang, "outbox_sent", receipts=", ".join(receipts)))
 
         Job(self.root, work.flush_outbox, on_done=done, on_error=lambda exc: None)

@@ -9,11 +9,16 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from envcheck.delivery.texts import message
 from envcheck.glossary import MARKS, status_word, verdict_word
 from envcheck.gui.texts import TEXTS
 from envcheck.office import Office
 from envcheck.report.render import LABELS
+
+if TYPE_CHECKING:
+    from envcheck.delivery.service import Delivery
 
 LANGS = ("ja", "en")
 STATUS_ORDER = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "skipped": 4}
@@ -176,34 +181,11 @@ class SendOutcome:
     receipt: str | None = None
 
 
-_REFUSED = {409: "refused_conflict", 413: "refused_too_large", 401: "refused_denied", 403: "refused_denied",
-            400: "refused_invalid", 422: "refused_invalid"}
-_REFUSED_CODES = {"stale": "refused_stale", "future": "refused_invalid", "signature": "refused_invalid",
-                  "conflict": "refused_conflict", "too_large": "refused_too_large", "enrolment": "refused_denied"}
-
-
-def send_outcome(lang: str, receipt: dict | None = None, error=None, verdict: str = "pass",
-                 office: Office | None = None) -> SendOutcome:
-    """What the seeker reads after sending: the outcome, then what happens next (never English in ja)."""
-    office = office or Office()
-    if error is None:
-        from envcheck.delivery.upload import receipt_number
-
-        number = receipt_number(receipt or {})
-        booking = text(lang, "booking_at", url=office.booking_url) if office.booking_url else ""
-        help_key = {"pass": "sent_pass", "fail": "sent_fail"}.get(verdict, "sent_incomplete")
-        if help_key == "sent_pass" and (receipt or {}).get("device_enrolled") is False:
-            help_key = "sent_pass_not_enrolled"  # only an enrolled device's reports count for booking
-        return SendOutcome("sent", text(lang, "sent", receipt=number),
-                           text(lang, help_key, office, booking=booking), number)
-    status, code, kind = (getattr(error, a, None) for a in ("status", "code", "kind"))
-    if getattr(error, "permanent", False):
-        key = _REFUSED_CODES.get(code or "") or _REFUSED.get(status or 0, "refused_other")
-        number = text(lang, "error_number", code=f"HTTP {status}" if status else (code or "-"))
-        return SendOutcome("refused", text(lang, "refused"), text(lang, key, office) + number)
-    why = text(lang, f"why_{kind}" if kind in ("network", "timeout", "dns", "proxy", "tls", "busy") else "why_other")
-    extra = text(lang, "error_number", code=f"HTTP {status}") if status else ""
-    return SendOutcome("kept", text(lang, "kept", why=why), text(lang, "kept_help", office) + extra)
+def send_outcome(lang: str, delivery: Delivery, office: Office | None = None) -> SendOutcome:
+    """What the seeker reads after sending: the outcome, then what happens next (never English in ja).
+    The words are envcheck/delivery/texts.py's, the same the command line prints."""
+    head, then = message(delivery, lang, office or Office(), program="window")
+    return SendOutcome(delivery.outcome, head, then, delivery.receipt_no)
 
 
 # --- opening a settings page ------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Every sentence of the window, Japanese first. Words for states come from envcheck/glossary.py.
+"""Every sentence of the window, Japanese first. Words for states come from envcheck/glossary.py;
+what is said after a send (sent, kept, refused) from envcheck/delivery/texts.py, shared with the CLI.
 
 {contact} is the office from envcheck-config.json (envcheck/office.py): every text that sends the
 seeker to someone says whom, with the phone number and hours.
@@ -66,47 +67,13 @@ TEXTS = {
         "consent_more": "詳しく（送信する項目名）(M)",
         "consent_less": "詳しい内容を閉じる(M)",
         "sending": "送信しています…",
-        "sent": "送信しました。受付番号: {receipt}",
-        "sent_pass": "受付番号を控えておいてください。この結果で予約できます。{booking}予約の際に受付番号を"
-                     "お伝えいただくと、確認がスムーズです。",
-        "sent_pass_not_enrolled": "受付番号を控えておいてください。このパソコンはまだ登録されていないため、"
-                                  "この結果だけでは"
-                                  "まだ予約できません。お知らせした登録コードを入れてもう一度送信するか、"
-                                  "{contact}にご連絡ください。",
-        "sent_fail": "この結果では、まだ予約できません。「直し方」に沿って直してから、もう一度チェックして"
-                     "送信してください。",
-        "sent_incomplete": "確認できない項目があるため、担当者が内容を確認します。"
-                           "確認が終わるまで予約はお待ちください。"
-                           "お急ぎの場合は{contact}にご連絡ください。",
-        "booking_at": "予約はこちらから: {url}　",
-        "kept": "ハローワークの受付サービスに接続できませんでした（{why}）。",
-        "kept_help": "結果はこのパソコンに保管してあり、次にこのアプリを開いたときに自動で送信します。お使いの"
-                     "インターネットではなく、受付サービスが止まっていることもあります。しばらくしてから"
-                     "もう一度送信してください。続く場合は{contact}にご連絡ください。",
-        "why_network": "応答がありません",
-        "why_timeout": "時間内に応答がありません",
-        "why_dns": "受付サービスの名前が見つかりません",
-        "why_proxy": "プロキシが接続を拒否しました",
-        "why_tls": "安全な接続を確認できません。ウイルス対策ソフトやネットワークの設定が原因のこともあります",
-        "why_busy": "受付サービスが混み合っているか、止まっています",
-        "why_other": "原因はわかりません",
-        "refused": "報告書は受け付けられませんでした。",
-        "refused_stale": "チェックしてから時間がたちすぎたため、受け付けられませんでした。「もう一度チェック」を"
-                         "押してから送信してください。",
-        "refused_invalid": "報告書の内容を確かめられなかったため、受け付けられませんでした。「もう一度チェック」を"
-                           "押してから送信してください。続く場合は{contact}にご連絡ください。",
-        "refused_conflict": "同じ番号の報告書が別の内容ですでに届いています。「もう一度チェック」を押してから"
-                            "送信してください。",
-        "refused_too_large": "報告書が大きすぎるため、受け付けられませんでした。{contact} にご連絡ください。",
-        "refused_denied": "このパソコンからの送信は受け付けられませんでした。{contact} にご連絡ください。",
-        "refused_other": "受け付けられませんでした。{contact} にご連絡ください。",
-        "error_number": "（エラー番号: {code}）",
+        "send_not_kept": "この結果をこのパソコンに保存できなかったため、送信しませんでした（{reason}）。"
+                         "{contact}にご連絡ください。",
         "not_sent": "送信しませんでした。送信するときは、もう一度「ハローワークへ送信」を押してください。",
         "no_server": "このアプリには送信先が設定されていません。ハローワークから案内されたダウンロードページから、"
                      "もう一度ダウンロードしてください。わからないときは{contact}にご連絡ください。",
         "bad_config": "このアプリの設定ファイルを読めません。ハローワークから案内されたページから、もう一度"
                       "ダウンロードしてください。（{contact}）",
-        "outbox_sent": "前回送信できなかった結果を送信しました。受付番号: {receipts}",
         "diag_running": "接続を診断しています…（1分ほどかかります）",
         "diag_ok": "接続の診断が終わりました。問題は見つかりませんでした。診断の結果は報告書に添付しました。",
         "diag_problem": "接続の診断が終わりました。問題が見つかりました: {cause}　診断の結果は報告書に添付しました。"
@@ -174,43 +141,13 @@ TEXTS = {
         "consent_more": "Details (field names) (M)",
         "consent_less": "Hide details (M)",
         "sending": "Sending…",
-        "sent": "Sent. Receipt number: {receipt}",
-        "sent_pass": "Keep this receipt number. With this result you can book. {booking}Telling the office the "
-                     "receipt number when you book makes checking quicker.",
-        "sent_pass_not_enrolled": "Keep this receipt number. This computer is not enrolled yet, so this result alone "
-                                  "does not let you book: send again with the enrolment code you were given, or "
-                                  "call {contact}.",
-        "sent_fail": "With this result you cannot book yet. Fix the items as described, check again and send again.",
-        "sent_incomplete": "Some items could not be checked, so the staff will look at the result. Please wait with "
-                           "booking until then; if it is urgent, call {contact}.",
-        "booking_at": "Book here: {url}  ",
-        "kept": "Could not reach the office's intake service ({why}).",
-        "kept_help": "The result is kept on this computer and is sent automatically the next time you open this "
-                     "app. The service itself may be down, not your Internet. Press \"Send to the office\" again "
-                     "later; if it keeps happening, call {contact}.",
-        "why_network": "cannot connect",
-        "why_timeout": "no answer in time",
-        "why_dns": "the service's name cannot be found",
-        "why_proxy": "the proxy refused the connection",
-        "why_tls": "the secure connection cannot be verified; antivirus or network settings can cause this",
-        "why_busy": "the service is busy or down",
-        "why_other": "unknown cause",
-        "refused": "The report was not accepted.",
-        "refused_stale": "Too much time has passed since the check. Press \"Check again\", then send.",
-        "refused_invalid": "The report could not be verified. Press \"Check again\", then send; if it keeps "
-                           "happening, call {contact}.",
-        "refused_conflict": "A different report with the same number has already arrived. Press \"Check again\", "
-                            "then send.",
-        "refused_too_large": "The report is too large. Please call {contact}.",
-        "refused_denied": "Reports from this computer are not accepted. Please call {contact}.",
-        "refused_other": "Not accepted. Please call {contact}.",
-        "error_number": " (error number: {code})",
+        "send_not_kept": "Not sent: the result could not be stored on this computer ({reason}). Please call "
+                         "{contact}.",
         "not_sent": "Not sent. To send, press \"Send to the office\" again.",
         "no_server": "This app has no address to send to. Please download it again from the page the office gave "
                      "you. If unsure, call {contact}.",
         "bad_config": "This app's configuration file cannot be read. Please download it again from the page the "
                       "office gave you. ({contact})",
-        "outbox_sent": "Sent the result that could not be sent last time. Receipt number: {receipts}",
         "diag_running": "Diagnosing the connection… (about a minute)",
         "diag_ok": "Connection diagnosis finished: no problem found. The diagnosis is attached to the report.",
         "diag_problem": "Connection diagnosis finished: {cause} The diagnosis is attached to the report; send it "

@@ -8,8 +8,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 from envcheck.gui import model
+
+if TYPE_CHECKING:
+    from envcheck.delivery.service import Delivery
 
 
 def check(post, replay: str | None, now, rules_dir: str | None, seeker: str | None):
@@ -70,43 +74,34 @@ def with_diagnostics(run, doc: dict):
 def sign(report: dict) -> dict:
     from envcheck.report.signing import load_or_create_key, sign_report
 
-    return sign_report(report, load_or_create_key(warn=lambda msg: None))
+    return sign_report(report, load_or_create_key(warn=_quiet))
 
 
-def deliver(report: dict, config):
-    """Sign, keep in the outbox, send. Returns (receipt, None) or (None, UploadError)."""
-    from envcheck.errors import UploadError
-    from envcheck.delivery.upload import HttpUploader, Outbox
+def deliver(report: dict, config, consent) -> Delivery:
+    """The delivery service's send (sign, outbox with the consent, send, receipt): the CLI's own path."""
+    from envcheck.delivery.service import DeliveryService
 
-    outbox = Outbox()
-    path = outbox.add(sign(report))
-    try:
-        return outbox.deliver(path, HttpUploader(config)), None
-    except UploadError as exc:
-        return None, exc
+    return DeliveryService(config, key_warning=_quiet).send(report, consent)
 
 
 def flush_outbox(post=None) -> list[str]:
     """Deliver reports kept after a failed send (consent was given then); their receipt numbers."""
+    from envcheck.delivery.service import DeliveryService
     from envcheck.errors import UploadError
     from envcheck.office import find_config
-    from envcheck.delivery.upload import HttpUploader, Outbox, receipt_number
 
     try:
         config = find_config()
     except UploadError:
         return []
-    outbox = Outbox()
-    waiting = outbox.waiting() if config else []
-    if config is None or not waiting:
+    if config is None:
         return []
-    uploader, receipts = HttpUploader(config), []
-    for path in waiting:
-        try:
-            receipts.append(receipt_number(outbox.deliver(path, uploader)))
-        except UploadError:
-            continue
-    return receipts
+    return [d.receipt_no for d in DeliveryService(config, key_warning=_quiet).flush()
+            if d.outcome == "sent" and d.receipt_no]
+
+
+def _quiet(message: str) -> None:
+    """A new device key is made silently in the window (the office sees the new key)."""
 
 
 def open_link(link: str) -> None:

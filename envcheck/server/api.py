@@ -33,6 +33,7 @@ _DRAIN_MAX = 1024 * 1024  # read (and drop) this much of an oversized body so th
 
 class ErrorBody(BaseModel):
     error: str
+    code: str | None = None
 
 
 class ReceiptSignature(BaseModel):
@@ -77,8 +78,9 @@ class Received(BaseModel):
     received: int
 
 
-def error(status: int, reason: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"error": reason}, status_code=status, headers=headers)
+def error(status: int, reason: str, headers: dict | None = None, code: str | None = None) -> JSONResponse:
+    """{"error": reason for people, "code": the refusal's kind for programs (intake.Rejected.code)}."""
+    return JSONResponse({"error": reason, **({"code": code} if code else {})}, status_code=status, headers=headers)
 
 
 def _errors(*codes: int) -> dict:
@@ -142,7 +144,7 @@ async def post_report(request: Request):
         except Rejected as exc:
             await run_in_threadpool(charge, st.store, [addr], len(body), now)  # refused uploads count too
             await run_in_threadpool(attempts.refused, st.store, now, exc.status, exc.code, body)
-            return error(exc.status, str(exc))
+            return error(exc.status, str(exc), code=exc.code)
     except OverQuota as exc:
         if "address" in str(exc):
             st.refused.remember(addr.bucket, now)

@@ -203,6 +203,7 @@ UPLOAD_REASONS: dict[str, tuple[str, str]] = {
     "future": ("パソコンの時計が進んでいる", "created in the future (device clock)"),
     "stale": ("古い報告書（もう一度チェックが必要）", "stale report (check again)"),
     "conflict": ("同じ報告書 ID で内容が違う", "same report id, other content"),
+    "enrolment": ("登録コードを使えない（入力違い・使用済み・期限切れ）", "enrolment code cannot be used"),
     "refused": ("受付できず", "refused"),
 }
 

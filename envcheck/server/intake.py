@@ -121,7 +121,7 @@ def record_device_key(s, seeker_no: str | None, doc: dict, report_id: str, now: 
     code = doc.get("enrolment_code")
     if seeker_no is None:
         if code is not None:
-            raise Rejected(422, "enrolment_code: an enrolment code needs the job-seeker number")
+            raise Rejected(422, "enrolment_code: an enrolment code needs the job-seeker number", "enrolment")
         return False
     kid = doc["signature"]["key_id"]
     key = s.scalar(select(DeviceKey).where(DeviceKey.seeker_no == seeker_no, DeviceKey.key_id == kid))
@@ -135,7 +135,7 @@ def record_device_key(s, seeker_no: str | None, doc: dict, report_id: str, now: 
     if code is not None:
         problem = redeem(s, seeker_no, code, kid, now)
         if problem is not None:
-            raise Rejected(422, f"enrolment_code: {problem}")
+            raise Rejected(422, f"enrolment_code: {problem}", "enrolment")
         if not key.pinned:
             key.pinned, key.pinned_via = True, "enrolment"
             s.add(AuditEntry(at=now, actor="-", role="-", action="enrol_redeem", target=seeker_no, ip="-",
