@@ -1,29 +1,43 @@
-"""Budget (issue 6): ingest throughput over HTTP, with signature verification and re-judging,
-on SQLite and PostgreSQL. Aim: at least 300 reports/s on SQLite.
+"""Budget (issue 6, issue 15): ingest throughput over HTTP, with signature verification and re-judging,
+on SQLite and PostgreSQL. Aim: at least 300 reports/s on SQLite on the 2-core machine.
 
-Run: .venv/bin/python bench/ingest.py [--reports 3000] [--threads 8] [--workers 2] [--backend sqlite|postgresql|both]
+Run: .venv/bin/python bench/ingest.py [--reports 2000] [--threads 4] [--workers 2] [--rounds 3]
+                                      [--backend sqlite|postgresql|both] [--baseline DIR]
 
-A real `envcheck-server run` on 127.0.0.1 (a free port), reports made by the checker's own
-pipeline and signed with a device key, POSTed by keep-alive `requests` sessions from threads.
+A real `envcheck-server run` on 127.0.0.1 (a free port, a fresh database each run), reports made by
+the checker's own pipeline and signed with a device key *before* the clock starts, POSTed over
+keep-alive `http.client` connections from threads (the cheapest client the standard library has:
+on 2 cores every cycle the client spends is one the server does not get).
+
+Besides reports/s it prints the server's CPU time per report (user + system of the service's
+processes, read from /proc): the machine is shared, and CPU per report moves much less with the
+neighbours' load than reports/s does.
+
+--baseline DIR: a source tree of another version (`git archive main | tar -x -C DIR`); each round
+runs it and this tree one after the other (the order alternating), so both see the same moment's
+load, and the medians and their ratio are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import os
 import statistics
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import requests
-
 from envcheck.ruleset.loader import load_rules
 from server_fixtures import Maker, Server, pg_bindir, postgres
+
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def bodies(n: int) -> list[bytes]:
@@ -31,104 +45,126 @@ def bodies(n: int) -> list[bytes]:
     return [json.dumps(maker.passing(f"01234-{i % 5000:08d}"), ensure_ascii=False).encode() for i in range(n)]
 
 
-def run(backend: str, docs: list[bytes], threads: int, workers: int) -> None:
-    url = postgres().new_database() if backend == "postgresql" else None
-    srv = Server(tempfile.mkdtemp(prefix=f"envcheck-bench-{backend}-"), url, workers=workers)
+def _tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of `root` and every process below it, from /proc."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / TICK
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo.extend(p for p, pp in parents.items() if pp == pid)
+    return total
+
+
+@dataclass
+class Result:
+    rate: float
+    cpu_ms: float
+    """The service's CPU milliseconds per report."""
+    median_ms: float
+    p95_ms: float
+    failures: int
+    rows: int
+
+
+def _client(port: int, share: list[bytes], latencies: list[float], failures: list[int], lock) -> None:
+    mine, bad = [], []
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Content-Type": "application/json"}
+    for body in share:
+        t = time.perf_counter()
+        conn.request("POST", "/api/v1/reports", body=body, headers=headers)
+        resp = conn.getresponse()
+        resp.read()
+        mine.append(time.perf_counter() - t)
+        if resp.status != 201:
+            bad.append(resp.status)
+    conn.close()
+    with lock:
+        latencies.extend(mine)
+        failures.extend(bad)
+
+
+def run(backend: str, docs: list[bytes], threads: int, workers: int, source: str | None) -> Result:
+    """One fresh service (this tree, or `source` through PYTHONPATH) and one timed run."""
+    home = tempfile.mkdtemp(prefix=f"envcheck-bench-{backend}-")
+    url = postgres().new_database() if backend == "postgresql" else f"sqlite:///{home}/bench.sqlite3"
+    extra = {"PYTHONPATH": source} if source else {}
+    srv = Server(home, url, workers=workers, **extra)
     try:
-        shares = [docs[i::threads] for i in range(threads)]
+        warm, rest = docs[:threads * 4], docs[threads * 4:]
+        _client(srv.port, warm, [], [], threading.Lock())  # imports, caches, connections: not counted
+        shares = [rest[i::threads] for i in range(threads)]
         latencies: list[float] = []
         failures: list[int] = []
         lock = threading.Lock()
-
-        def client(share: list[bytes]) -> None:
-            mine, bad = [], []
-            with requests.Session() as s:
-                for body in share:
-                    t = time.perf_counter()
-                    r = s.post(srv.url + "/api/v1/reports", data=body, timeout=60,
-                               headers={"Content-Type": "application/json"})
-                    mine.append(time.perf_counter() - t)
-                    if r.status_code != 201:
-                        bad.append(r.status_code)
-            with lock:
-                latencies.extend(mine)
-                failures.extend(bad)
-
-        # warm up (connections, imports, caches) with a few reports not counted
-        warm, measured = shares[0][:threads], None
-        for body in warm:
-            requests.post(srv.url + "/api/v1/reports", data=body, timeout=60)
-        shares[0] = shares[0][threads:]
-        pool = [threading.Thread(target=client, args=(share,)) for share in shares]
-        start = time.perf_counter()
+        pool = [threading.Thread(target=_client, args=(srv.port, share, latencies, failures, lock))
+                for share in shares]
+        cpu0, start = _tree_cpu(srv.proc.pid), time.perf_counter()
         for t in pool:
             t.start()
         for t in pool:
             t.join()
-        elapsed = time.perf_counter() - start
-        measured = len(latencies)
-        rows = srv.counts()["reports"]
+        elapsed, cpu = time.perf_counter() - start, _tree_cpu(srv.proc.pid) - cpu0
         lat = sorted(latencies)
-        print(f"{backend:10s} {measured} reports in {elapsed:.2f} s = {measured / elapsed:.0f} reports/s "
-              f"({threads} client threads, {workers} server workers); latency median "
-              f"{statistics.median(lat) * 1000:.1f} ms, p95 {lat[int(len(lat) * 0.95)] * 1000:.1f} ms; "
-              f"non-201: {len(failures)}; rows stored {rows}")
+        return Result(len(lat) / elapsed, cpu / len(lat) * 1000, statistics.median(lat) * 1000,
+                      lat[int(len(lat) * 0.95)] * 1000, len(failures), srv.counts()["reports"])
     finally:
         srv.stop()
 
 
-def cpu_path(docs: list[bytes], rounds: int = 3) -> None:
-    """The per-report CPU path in this process (parse, validate, verify, canonical SHA-256, re-judge),
-    with envcheck's canonical form and, at the same moment, with the rfc8785 library in its place
-    (the path before issue 15): the ratio holds however busy the shared machine is."""
-    from datetime import datetime, timedelta, timezone
+def _line(name: str, r: Result) -> str:
+    return (f"  {name:9s} {r.rate:6.0f} reports/s  server CPU {r.cpu_ms:5.2f} ms/report  latency median "
+            f"{r.median_ms:5.1f} ms p95 {r.p95_ms:6.1f} ms  non-201 {r.failures}  rows {r.rows}")
 
-    import rfc8785
 
-    import envcheck.server.intake as intake
-    import envcheck.report.signing as signing
-    from envcheck.report.canonical import canonical
-
-    rules = load_rules()
-    now = datetime.now(timezone.utc)
-    sample = docs[:300]
-
-    def rate() -> float:
-        t = time.perf_counter()
-        for body in sample:
-            intake.check_upload(body, rules, now, timedelta(days=7), timedelta(minutes=5))
-        return len(sample) / (time.perf_counter() - t)
-
-    fast, slow = [], []
-    for _ in range(rounds):
-        fast.append(rate())
-        signing.canonical = intake.canonical = lambda node, checked=False: rfc8785.dumps(node)
-        slow.append(rate())
-        signing.canonical = intake.canonical = canonical
-    f, s = statistics.median(fast), statistics.median(slow)
-    print(f"cpu path, one core: {f:.0f} reports/s with envcheck.report.canonical, {s:.0f} reports/s with rfc8785 "
-          f"(median of {rounds}, interleaved): {f / s:.2f}x")
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--reports", type=int, default=3000)
-    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--reports", type=int, default=2000)
+    p.add_argument("--threads", type=int, default=4)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    p.add_argument("--baseline", metavar="DIR", help="a source tree to compare with, run interleaved")
     a = p.parse_args()
-    docs = bodies(a.reports + a.threads)
-    import os
-
-    print(f"report size {len(docs[0])} bytes; machine: {os.cpu_count()} CPUs, load average "
-          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    cpu_path(docs)
+    docs = bodies(a.reports + a.threads * 4)
+    print(f"report size {len(docs[0])} bytes; {a.reports} reports, {a.threads} client threads, {a.workers} "
+          f"server workers; machine: {os.cpu_count()} CPUs, load average {load()}")
+    trees = [("this", None)] + ([("baseline", os.path.abspath(a.baseline))] if a.baseline else [])
     for backend in (("sqlite", "postgresql") if a.backend == "both" else (a.backend,)):
         if backend == "postgresql" and pg_bindir() is None:
             print("postgresql: skipped (initdb/pg_ctl not installed: apt-get install postgresql)")
             continue
-        run(backend, docs, a.threads, a.workers)
-    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        results: dict[str, list[Result]] = {name: [] for name, _ in trees}
+        for i in range(a.rounds):
+            print(f"{backend} round {i + 1} (load average {load()})")
+            for name, source in (trees if i % 2 == 0 else trees[::-1]):
+                results[name].append(run(backend, docs, a.threads, a.workers, source))
+                print(_line(name, results[name][-1]), flush=True)
+        med = {name: (statistics.median(r.rate for r in rs), statistics.median(r.cpu_ms for r in rs))
+               for name, rs in results.items()}
+        summary = f"{backend} median of {a.rounds}: this {med['this'][0]:.0f} reports/s, {med['this'][1]:.2f} ms CPU"
+        if a.baseline:
+            b = med["baseline"]
+            summary += (f"; baseline {b[0]:.0f} reports/s, {b[1]:.2f} ms CPU; ratio {med['this'][0] / b[0]:.2f}x "
+                        f"reports/s, {b[1] / med['this'][1]:.2f}x less CPU per report")
+        print(summary)
+    print(f"load average after: {load()}")
 
 
 if __name__ == "__main__":

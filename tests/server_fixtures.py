@@ -174,6 +174,29 @@ def postgres() -> Postgres:
     return _PG[0]
 
 
+def database_url(kind: str, folder) -> str:
+    """A fresh empty database: a SQLite file in `folder`, or a new database in the test run's PostgreSQL
+    (the test is skipped where PostgreSQL is not installed)."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder}/m.sqlite3"
+    if pg_bindir() is None:
+        import pytest
+
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
+    return postgres().new_database()
+
+
+def downgrade(engine, revision: str) -> None:
+    from alembic import command
+
+    from envcheck.server.migrate import alembic_config
+
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
 # ---------------------------------------------------------------- the service as a subprocess
 
 def server_env(home: str, database_url: str | None = None, **extra: str) -> dict:
@@ -220,6 +243,12 @@ def _prepared_sqlite_home(home: str) -> str:
     return str(_SQLITE_TEMPLATE["token"])
 
 
+def run_process(env: dict, port: int, log, *args: str) -> subprocess.Popen:
+    """`envcheck-server run` on 127.0.0.1:`port` (another process on the same database: the same `env`)."""
+    return subprocess.Popen([str(BIN / "envcheck-server"), "run", "--host", "127.0.0.1", "--port", str(port), *args],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
 class Server:
     """`envcheck-server init`, a user per role, a booking token, then `envcheck-server run` on loopback."""
 
@@ -236,9 +265,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(home, "server.log"), "wb")
-        self.proc = subprocess.Popen([str(BIN / "envcheck-server"), "run", "--host", "127.0.0.1", "--port",
-                                      str(self.port), "--workers", str(workers), *run_args],
-                                     env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = run_process(self.env, self.port, self.log, "--workers", str(workers), *run_args)
         self.wait_up()
 
     def wait_up(self, timeout: float = 30) -> None:

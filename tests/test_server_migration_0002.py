@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from server_fixtures import pg_bindir, postgres
+from server_fixtures import database_url, downgrade
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
@@ -14,13 +14,7 @@ def test_0002_keeps_legacy_pins_and_downgrades(tmp_path, kind):
     from envcheck.server.db import make_engine
     from envcheck.server.migrate import current, upgrade
 
-    if kind == "postgresql":
-        if pg_bindir() is None:
-            pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
-        url = postgres().new_database()
-    else:
-        url = f"sqlite:///{tmp_path}/m.sqlite3"
-    eng = make_engine(url)
+    eng = make_engine(database_url(kind, tmp_path))
     try:
         upgrade(eng, "0001")
         with eng.begin() as conn:
@@ -33,14 +27,7 @@ def test_0002_keeps_legacy_pins_and_downgrades(tmp_path, kind):
         with eng.connect() as conn:
             rows = dict(conn.execute(text("SELECT key_id, pinned_via FROM device_keys")).all())
         assert rows == {"a" * 16: "legacy", "b" * 16: None}
-        from alembic import command
-
-        from envcheck.server.migrate import alembic_config
-
-        cfg = alembic_config()
-        with eng.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0001")
+        downgrade(eng, "0001")
         assert current(eng) == "0001"
     finally:
         eng.dispose()

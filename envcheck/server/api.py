@@ -21,7 +21,7 @@ from envcheck.report.seeker import normalize_seeker_no
 from envcheck.server import attempts
 from envcheck.server.db import ApiToken, AuditEntry, StoreUnavailable, utcnow
 from envcheck.server.intake import Rejected, check_upload, eligibility, store_report
-from envcheck.server.quota import Limit, OverQuota, charge
+from envcheck.server.quota import Bound, Limit, OverQuota, StoreFull, charge
 from envcheck.server.security import token_hash
 
 SPEEDTEST_MAX = 8 * 1024 * 1024
@@ -116,42 +116,51 @@ async def _read_bounded(request: Request, limit: int) -> bytes | None:
 async def post_report(request: Request):
     """Receive a signed report (envcheck.report/1). 201 stored, 200 stored before (same receipt),
     409 same report id with other content, 400/422 unreadable, invalid, badly signed, stale or
-    future-dated, 413 too large, 503 the database is busy or down (nothing was written)."""
+    future-dated, 413 too large, 429 over a quota, 503 the database is busy or down, 507 the store is
+    full (nothing was written in any of these)."""
     st = request.app.state.envcheck
-    s = st.settings
-    body = await _read_bounded(request, s.max_report_bytes)
+    body = await _read_bounded(request, st.settings.max_report_bytes)
     now = utcnow()
-    addr = Limit(f"addr:{_ip(request)}", s.rate_per_address, s.bytes_per_address)
+    addr = Limit(f"addr:{_ip(request)}", st.settings.rate_per_address, st.settings.bytes_per_address)
     wait = st.refused.check(addr.bucket, now)
     if wait is not None:  # this process saw the database refuse this address in this window
         return error(429, "too many requests from this address this hour; try again later",
                      {"Retry-After": str(wait)})
+    if st.refused.check(_FULL, now) is not None:  # the database said full less than a minute ago
+        return error(507, _FULL_REASON, {"Retry-After": "3600"})
+    return await run_in_threadpool(_receive, st, body, addr, now)  # one thread hop for all the work
+
+
+_FULL = "store:full"
+_FULL_REASON = "the service's storage is full; the office has been told, try again tomorrow"
+
+
+def _receive(st, body: bytes | None, addr: Limit, now) -> JSONResponse:
+    """Check, store and log one upload (in a worker thread: it verifies, re-judges and writes)."""
+    s = st.settings
     try:
         if body is None:
-            await run_in_threadpool(charge, st.store, [addr], s.max_report_bytes, now)
-            await run_in_threadpool(attempts.refused, st.store, now, 413, "too_large", None)
+            charge(st.store, [addr], s.max_report_bytes, now)
+            attempts.refused(st.store, now, 413, "too_large", None)
             return error(413, f"the report is larger than {s.max_report_bytes} bytes")
-        if st.stored_reports >= s.max_stored_reports:
-            return error(507, "the service's storage is full; the office has been told, try again tomorrow",
-                         {"Retry-After": "3600"})
         try:
-            checked = await run_in_threadpool(check_upload, body, st.rules, now,
-                                              timedelta(hours=s.max_report_age_hours),
-                                              timedelta(seconds=s.clock_skew_seconds))
-            # the address is counted with the report, in the same transaction (one write, not two)
-            outcome = await run_in_threadpool(store_report, st.store, checked, st.rules, st.key, now,
-                                              s.rate_per_seeker, s.max_reports_per_seeker, (addr,))
+            checked = check_upload(body, st.rules, now, timedelta(hours=s.max_report_age_hours),
+                                   timedelta(seconds=s.clock_skew_seconds))
+            # the address, the seeker, the totals and the upload log: in the report's own transaction
+            outcome = store_report(st.store, checked, st.rules, st.key, now, s.rate_per_seeker,
+                                   s.max_reports_per_seeker, (addr,), Bound(s.max_stored_reports, s.max_stored_bytes))
         except Rejected as exc:
-            await run_in_threadpool(charge, st.store, [addr], len(body), now)  # refused uploads count too
-            await run_in_threadpool(attempts.refused, st.store, now, exc.status, exc.code, body)
+            charge(st.store, [addr], len(body), now)  # refused uploads count too
+            attempts.refused(st.store, now, exc.status, exc.code, body)
             return error(exc.status, str(exc), code=exc.code)
     except OverQuota as exc:
         if "address" in str(exc):
             st.refused.remember(addr.bucket, now)
         return error(429, str(exc), {"Retry-After": str(exc.retry_after)})
-    st.stored_reports += outcome.stored
-    await run_in_threadpool(attempts.stored, st.store, now, outcome.status, outcome.receipt,
-                            checked.verified.seeker_no)
+    except StoreFull:
+        st.refused.remember(_FULL, now, now + timedelta(minutes=1))
+        attempts.refused(st.store, now, 507, "store_full", body)
+        return error(507, _FULL_REASON, {"Retry-After": "3600"})
     return JSONResponse(outcome.receipt, status_code=outcome.status)
 
 

@@ -43,9 +43,7 @@ class AppState:
     blob: bytes
     """8 MiB of random bytes for GET /api/v1/speedtest."""
     refused: object = None
-    """quota.Refused: addresses this process saw over their quota (refused before any work)."""
-    stored_reports: int = 0
-    """Reports in the store (refreshed by the housekeeping task; counted up by this process)."""
+    """quota.Refused: addresses this process saw over their quota, and a full store (refused before any work)."""
 
 
 def _html(path: str, endpoint, methods=("GET",)) -> APIRoute:
@@ -169,21 +167,18 @@ log = logging.getLogger("envcheck.server")
 
 
 async def _housekeeping(st: AppState) -> None:
-    """The retention purge on a schedule, and the stored-report count the storage bound uses.
-    Every process runs it; purging is idempotent, so several at once do no harm."""
+    """The retention purge on a schedule. Every process runs it; purging is idempotent, so several at
+    once do no harm (the storage bound needs no count here: store_totals is kept by each transaction)."""
     from envcheck.server.db import utcnow
     from envcheck.server.intake import purge
-    from envcheck.server.quota import stored_reports
 
     every = st.settings.purge_every_minutes * 60
-    while True:
+    while every:
         try:
-            if every:
-                await run_in_threadpool(purge, st.store, st.settings.retention_days, utcnow())
-            st.stored_reports = await run_in_threadpool(stored_reports, st.store)
+            await run_in_threadpool(purge, st.store, st.settings.retention_days, utcnow())
         except Exception as exc:  # noqa: BLE001 - any database failure: say so in one line, try again later
             log.warning("housekeeping (purge) failed: %s", str(exc).splitlines()[0][:200] if str(exc) else exc)
-        await asyncio.sleep(every or 600)
+        await asyncio.sleep(every)
 
 
 @asynccontextmanager

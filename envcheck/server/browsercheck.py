@@ -23,12 +23,15 @@ from envcheck.server.checkwords import words
 from envcheck.server.db import utcnow
 from envcheck.server.i18n import LANGS
 from envcheck.server.intake import Rejected
+from envcheck.server.quota import Bound, StoreFull
 from envcheck.server.uaparse import device_from
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 #: The browser's device token: random, HttpOnly, only ever stored server-side as a digest.
 DEVICE_COOKIE = "envcheck_device"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+_FULL = ("保存容量がいっぱいのため受け付けられませんでした。事務所には通知済みです。明日もう一度お試しください。 "
+         "The service's storage is full (the office has been told); please try again tomorrow.")
 _STATIC_FILES = {"check.js": "text/javascript; charset=utf-8", "check.css": "text/css; charset=utf-8"}
 ZOOM_ORIGINS = " ".join(sorted({url.rsplit("/", 1)[0] for _, _, url in browserreport.ZOOM_ENDPOINTS}))
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self' blob:; "
@@ -110,10 +113,12 @@ async def check_submit(request: Request):
         now = utcnow()
         doc = browserreport.build(answers, request.headers.get("user-agent", ""), st.rules, st.key, now)
         receipt = await run_in_threadpool(browserreport.store, st.store, doc, st.rules, st.key, now,
-                                          browserreport.browser_key_id(token), enrol_code)
-    except Rejected as exc:
+                                          browserreport.browser_key_id(token), enrol_code,
+                                          Bound(st.settings.max_stored_reports, st.settings.max_stored_bytes))
+    except (Rejected, StoreFull) as exc:
         values = {k: v[:40] for k, v in form.items() if k in ("seeker_no",)}
-        return _render(request, "check.html", _form_ctx(request, values, str(exc)), lang, status=exc.status)
+        status, reason = (exc.status, str(exc)) if isinstance(exc, Rejected) else (507, _FULL)
+        return _render(request, "check.html", _form_ctx(request, values, reason), lang, status=status)
     mob = st.rules.mobile
     resp = _render(request, "check_done.html", {
         "doc": doc, "verdict": receipt["verdict"], "receipt_no": receipt["receipt_no"],

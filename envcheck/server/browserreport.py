@@ -29,6 +29,7 @@ from envcheck.ruleset.loader import CHECK_IDS, Rules
 from envcheck.report.seeker import normalize_seeker_no
 from envcheck.server.db import AuditEntry, Report, Store, StoreUnavailable
 from envcheck.server.intake import RECEIPT_FORMAT, Rejected, receipt_no, record_device_key, stamp
+from envcheck.server.quota import Bound, count_stored
 from envcheck.server.security import sign_receipt
 from envcheck.server.uaparse import PLATFORM, Device, device_from
 from envcheck.report.signing import key_id, sign_report
@@ -203,7 +204,8 @@ def browser_key_id(token: str) -> str:
     return "b" + hashlib.sha256(token.encode("ascii", "replace")).hexdigest()[:15]
 
 
-def store(store_: Store, doc: dict, rules: Rules, key, now: datetime, device: str, enrol_code: str | None) -> dict:
+def store(store_: Store, doc: dict, rules: Rules, key, now: datetime, device: str, enrol_code: str | None,
+          bound: Bound | None = None) -> dict:
     """Re-judge (as the service always does) and store with assurance "browser". The report is signed by
     the service; the browser that sent it is the "device": its cookie's digest is recorded as the
     seeker's device key, pinned by the office's enrolment code (or later by a counselor), exactly as a
@@ -233,6 +235,7 @@ def store(store_: Store, doc: dict, rules: Rules, key, now: datetime, device: st
                          mismatch=claimed != statuses or doc["verdict"] != judged, new_device_key=new_key,
                          sha256=sha, body=body, receipt=json.dumps(receipt), assurance="browser",
                          receipt_no=receipt["receipt_no"]))
+            count_stored(s, 1, len(body), bound)  # quota.StoreFull beyond the bound: nothing is kept
             # Support can see that a seeker used the page (no IP: the seeker is not staff).
             s.add(AuditEntry(at=now, actor="-", role="seeker", action="browser_check", target=doc["seeker_no"],
                              ip="-", detail=json.dumps({"report_id": rid, "verdict": judged,

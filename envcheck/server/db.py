@@ -8,18 +8,24 @@ migrations/ (`envcheck-server init` / `upgrade`); these models must match them.
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
 
 from sqlalchemy import (BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         TypeDecorator, create_engine, event, false)
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from envcheck.errors import EnvcheckError
+
+if sys.platform != "win32":
+    import fcntl
 
 
 class StoreUnavailable(EnvcheckError):
@@ -175,6 +181,16 @@ class RateCounter(Base):
                       Index("ix_rate_counters_window", "window_start"))
 
 
+class StoreTotals(Base):
+    """One row (id 1, migration 0005): the reports stored and their bytes, kept exact by every insert, trim and
+    purge in the same transaction, so the storage bound holds across all the service's processes."""
+
+    __tablename__ = "store_totals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reports: Mapped[int] = mapped_column(BigInteger)
+    bytes: Mapped[int] = mapped_column(BigInteger)
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -259,24 +275,77 @@ def make_engine(url: str, timeout: int = 5, pool_size: int = 8) -> Engine:
                                                   f"-c statement_timeout={timeout * 4000}"})
 
 
+class _WriteLock:
+    """SQLite has one writer at a time, and every transaction here takes the write lock at BEGIN. Waiting
+    for it in SQLite's busy handler means sleeping 1, 2, 5 ... 100 ms between tries, so two busy workers
+    spent much of their time asleep. Instead the writers queue: on a lock per process (at most `timeout`
+    seconds, then 503), and across processes on an flock() of a file beside the database, which wakes the
+    next writer the moment the last one commits. A transaction holds it for about a millisecond."""
+
+    def __init__(self, database: str | None, timeout: float):
+        self._thread = threading.Lock()
+        self._path = database + ".lock" if database and database != ":memory:" else None
+        self._fd: int | None = None
+        self._timeout = timeout
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        if not self._thread.acquire(timeout=self._timeout):
+            raise StoreUnavailable("the database is busy (locked); try again shortly")
+        try:
+            if self._path is None or sys.platform == "win32":  # the service runs on Linux; no flock there
+                yield
+                return
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread.release()
+
+
 class Store:
-    """Engine + session factory; `with store.tx() as s:` is one transaction, all or nothing."""
+    """Engine + session factory; `with store.tx() as s:` is one transaction, all or nothing.
+    `with store.begin() as conn:` is the same with a Core connection (the upload path: no ORM)."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        wait = engine.pool.timeout() if isinstance(engine.pool, QueuePool) else 5.0
+        self._lock = _WriteLock(engine.url.database, wait) if engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        if self._lock is None:
+            yield
+            return
+        with self._lock.held():
+            yield
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
-        try:
-            with self._sessions.begin() as session:
-                yield session
-        except (OperationalError, PoolTimeout) as exc:
+        with _translated(), self._locked(), self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with _translated(), self._locked(), self.engine.begin() as conn:
+            yield conn
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, PoolTimeout) as exc:
+        raise StoreUnavailable(_why(exc)) from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
             raise StoreUnavailable(_why(exc)) from exc
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise StoreUnavailable(_why(exc)) from exc
-            raise
+        raise
 
 
 def _why(exc: Exception) -> str:

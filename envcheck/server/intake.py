@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typing import Any
 
-from sqlalchemy import CursorResult, and_, delete, select
+from sqlalchemy import Boolean, CursorResult, and_, bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from envcheck.report.canonical import CanonicalError, StrictJSONError, canonical, loads_strict
@@ -24,10 +24,10 @@ from envcheck.errors import EnvcheckError
 from envcheck.report.schema import InvalidReport, validate_report
 from envcheck.ruleset.loader import Rules
 from envcheck.server import decisions
-from envcheck.server.db import (AuditEntry, DeviceKey, Enrolment, LoginFailure, RateCounter, Report, Store,
-                                StoreUnavailable, UploadAttempt, WebSession)
+from envcheck.server.db import (AuditEntry, Base, DeviceKey, Enrolment, LoginFailure, RateCounter, Report, Store,
+                                StoreUnavailable, UploadAttempt, UTCDateTime, WebSession)
 from envcheck.server.enrol import redeem
-from envcheck.server.quota import charge_in, seeker_limit, trim_seeker
+from envcheck.server.quota import Bound, charge_in, count_stored, delete_reports, seeker_limit, trim_seeker
 from envcheck.server.security import sign_receipt
 from envcheck.report.signing import Verified, key_id, verify_report
 
@@ -114,9 +114,26 @@ def check_upload(body: bytes, rules: Rules, now: datetime, max_age: timedelta, s
     return Checked(doc, verified, sha, body, created, verdict, statuses, replayed)
 
 
+# The upload path's statements, built once (SQLAlchemy Core, no ORM unit of work: issue 15's profile
+# had the ORM at more than half of a report's CPU). The same SQL runs on SQLite (>= 3.35) and PostgreSQL.
+_KEY_UPSERT = text(
+    "INSERT INTO device_keys (seeker_no, key_id, public_key, pinned, first_seen, last_seen, first_report_id) "
+    "VALUES (:s, :k, :pub, :no, :now, :now, :rid) ON CONFLICT (seeker_no, key_id) DO UPDATE SET last_seen = "
+    "CASE WHEN excluded.last_seen > device_keys.last_seen THEN excluded.last_seen ELSE device_keys.last_seen END "
+    "RETURNING pinned").bindparams(bindparam("now", type_=UTCDateTime()), bindparam("no", type_=Boolean()))
+_PIN = (update(DeviceKey).where(DeviceKey.seeker_no == bindparam("s"), DeviceKey.key_id == bindparam("k"),
+                                DeviceKey.pinned.is_(False))
+        .values(pinned=True, pinned_via="enrolment"))
+_SAME_ID = select(Report.sha256, Report.receipt).where(Report.report_id == bindparam("rid"))
+_INSERT_REPORT = insert(Base.metadata.tables["reports"])
+_INSERT_ATTEMPT = insert(Base.metadata.tables["upload_attempts"])
+_INSERT_AUDIT = insert(Base.metadata.tables["audit_log"])
+
+
 def record_device_key(s, seeker_no: str | None, doc: dict, report_id: str, now: datetime) -> bool:
-    """Record the device key; redeem the report's enrolment code. True when the key is not pinned
-    (its reports are stored and shown but do not count for eligibility until a counselor confirms).
+    """Record the device key (one upsert: simultaneous first reports of one key insert it once); redeem the
+    report's enrolment code. True when the key is not pinned (its reports are stored and shown but do not
+    count for eligibility until a counselor confirms). `s`: a Session or a Connection in a transaction.
     Raises Rejected (422) for an enrolment code that cannot be used: nothing is stored."""
     code = doc.get("enrolment_code")
     if seeker_no is None:
@@ -124,23 +141,18 @@ def record_device_key(s, seeker_no: str | None, doc: dict, report_id: str, now: 
             raise Rejected(422, "enrolment_code: an enrolment code needs the job-seeker number", "enrolment")
         return False
     kid = doc["signature"]["key_id"]
-    key = s.scalar(select(DeviceKey).where(DeviceKey.seeker_no == seeker_no, DeviceKey.key_id == kid))
-    if key is None:
-        key = DeviceKey(seeker_no=seeker_no, key_id=kid, public_key=doc["signature"]["public_key"], pinned=False,
-                        first_seen=now, last_seen=now, first_report_id=report_id)
-        s.add(key)
-        s.flush()  # a concurrent insert of the same key fails here: the caller retries
-    elif now > key.last_seen:
-        key.last_seen = now
+    pinned = bool(s.execute(_KEY_UPSERT, {"s": seeker_no, "k": kid, "pub": doc["signature"]["public_key"],
+                                          "no": False, "now": now, "rid": report_id}).scalar_one())
     if code is not None:
         problem = redeem(s, seeker_no, code, kid, now)
         if problem is not None:
             raise Rejected(422, f"enrolment_code: {problem}", "enrolment")
-        if not key.pinned:
-            key.pinned, key.pinned_via = True, "enrolment"
-            s.add(AuditEntry(at=now, actor="-", role="-", action="enrol_redeem", target=seeker_no, ip="-",
-                             detail=json.dumps({"key_id": kid, "report_id": report_id})))
-    return not key.pinned
+        if s.execute(_PIN, {"s": seeker_no, "k": kid}).rowcount:
+            s.execute(_INSERT_AUDIT, {"at": now, "actor": "-", "role": "-", "action": "enrol_redeem",
+                                      "target": seeker_no, "ip": "-",
+                                      "detail": json.dumps({"key_id": kid, "report_id": report_id})})
+        pinned = True
+    return not pinned
 
 
 def receipt_no(report_id: str, received: datetime) -> str:
@@ -150,48 +162,59 @@ def receipt_no(report_id: str, received: datetime) -> str:
 
 
 def store_report(store: Store, c: Checked, rules: Rules, key: Ed25519PrivateKey, now: datetime,
-                 per_seeker: int | None = None, keep: int | None = None, limits: tuple = ()) -> Outcome:
+                 per_seeker: int | None = None, keep: int | None = None, limits: tuple = (),
+                 bound: Bound | None = None) -> Outcome:
     """Idempotent by report_id: same canonical content -> 200 and the first receipt; other content -> 409.
-    `limits` (quota.Limit, e.g. per address) and `per_seeker` (reports per job-seeker per hour) are
-    counted in the same transaction (quota.OverQuota beyond); `keep`: reports kept per seeker."""
+    One transaction: `limits` (quota.Limit, e.g. per address) and `per_seeker` (reports per job-seeker per
+    hour) are counted (quota.OverQuota beyond), the report, its device key, the stored totals (quota.StoreFull
+    beyond `bound`) and the upload log line are written together; `keep`: reports kept per seeker."""
     rid = c.verified.report_id
+    seeker = c.verified.seeker_no
     for _attempt in range(3):
         try:
-            with store.tx() as s:
-                charge_in(s, list(limits), len(c.body), now)  # a re-sent report counts too
-                old = s.execute(select(Report.sha256, Report.receipt).where(Report.report_id == rid)).first()
+            with store.begin() as conn:
+                charge_in(conn, list(limits), len(c.body), now)  # a re-sent report counts too
+                old = conn.execute(_SAME_ID, {"rid": rid}).first()
                 if old is not None:
-                    if old.sha256 == c.sha256:
-                        return Outcome(200, json.loads(old.receipt))
-                    raise Rejected(409, f"report {rid} was already received with other content", "conflict")
-                new_key = record_device_key(s, c.verified.seeker_no, c.doc, rid, now)
-                if per_seeker is not None and c.verified.seeker_no is not None:
-                    charge_in(s, [seeker_limit(c.verified.seeker_no, not new_key, per_seeker)], 0, now)
+                    if old.sha256 != c.sha256:
+                        raise Rejected(409, f"report {rid} was already received with other content", "conflict")
+                    receipt = json.loads(old.receipt)
+                    _log(conn, now, "duplicate", 200, seeker, receipt)
+                    return Outcome(200, receipt)
+                new_key = record_device_key(conn, seeker, c.doc, rid, now)
+                if per_seeker is not None and seeker is not None:
+                    charge_in(conn, [seeker_limit(seeker, not new_key, per_seeker)], 0, now)
                 receipt = sign_receipt({"format": RECEIPT_FORMAT, "receipt_no": receipt_no(rid, now),
                                         "report_id": rid, "received_at": stamp(now),
                                         "verdict": c.verdict, "sha256": c.sha256,
                                         # whether this device's reports count for booking (enrolled)
-                                        **({"device_enrolled": not new_key} if c.verified.seeker_no else {}),
+                                        **({"device_enrolled": not new_key} if seeker else {}),
                                         "server_key_id": key_id(key.public_key())}, key)
                 claimed = {str(ch.get("id")): str(ch.get("status")) for ch in c.doc["checks"]}
-                s.add(Report(
-                    report_id=rid, seeker_no=c.verified.seeker_no, created_at=c.created_at, received_at=now,
-                    platform=c.doc["checker"]["platform"], checker_version=c.doc["checker"]["version"][:64],
-                    rules_version=c.doc["checker"]["rules_version"][:64], key_id=c.verified.key_id,
-                    claimed_verdict=c.doc["verdict"], verdict=c.verdict, judged_rules_version=rules.version,
-                    claimed_statuses=json.dumps(claimed, sort_keys=True),
-                    statuses=json.dumps(c.statuses, sort_keys=True),
-                    mismatch=claimed != c.statuses or c.doc["verdict"] != c.verdict,
-                    new_device_key=new_key, sha256=c.sha256, body=c.body, receipt=json.dumps(receipt),
-                    receipt_no=receipt["receipt_no"], replayed=c.replayed))
-                trimmed = 0
-                if keep is not None:
-                    s.flush()
-                    trimmed = trim_seeker(s, c.verified.seeker_no, keep)
+                conn.execute(_INSERT_REPORT, {
+                    "report_id": rid, "seeker_no": seeker, "created_at": c.created_at, "received_at": now,
+                    "platform": c.doc["checker"]["platform"], "checker_version": c.doc["checker"]["version"][:64],
+                    "rules_version": c.doc["checker"]["rules_version"][:64], "key_id": c.verified.key_id,
+                    "claimed_verdict": c.doc["verdict"], "verdict": c.verdict, "judged_rules_version": rules.version,
+                    "claimed_statuses": json.dumps(claimed, sort_keys=True),
+                    "statuses": json.dumps(c.statuses, sort_keys=True),
+                    "mismatch": claimed != c.statuses or c.doc["verdict"] != c.verdict,
+                    "new_device_key": new_key, "sha256": c.sha256, "body": c.body, "receipt": json.dumps(receipt),
+                    "receipt_no": receipt["receipt_no"], "assurance": "desktop", "replayed": c.replayed})
+                trimmed = trim_seeker(conn, seeker, keep)[0] if keep is not None else 0  # off the totals too
+                count_stored(conn, 1, len(c.body), bound)
+                _log(conn, now, "accepted", 201, seeker, receipt)
             return Outcome(201, receipt, 1 - trimmed)
         except IntegrityError:
-            continue  # another process stored the same report or device key first: look again
+            continue  # another process stored the same report first: look again
     raise StoreUnavailable("the report could not be stored (conflicting concurrent uploads); try again")
+
+
+def _log(conn, now: datetime, outcome: str, status: int, seeker_no: str | None, receipt: dict) -> None:
+    """The upload log line (attempts.py) of a stored or re-sent report, in the storing transaction."""
+    conn.execute(_INSERT_ATTEMPT, {"at": now, "seeker_no": seeker_no, "receipt_no": receipt.get("receipt_no"),
+                                   "report_id": receipt.get("report_id"), "outcome": outcome, "status": status,
+                                   "reason_code": "ok" if status == 201 else "duplicate"})
 
 
 @dataclass(frozen=True)
@@ -266,7 +289,7 @@ def purge(store: Store, retention_days: int, now: datetime) -> dict[str, int]:
     cutoff = now - timedelta(days=retention_days)
     with store.tx() as s:
         counts = {
-            "reports": _count(s, delete(Report).where(Report.received_at < cutoff)),
+            "reports": delete_reports(s, Report.received_at < cutoff)[0],
             "device_keys": _count(s, delete(DeviceKey).where(DeviceKey.last_seen < cutoff)),
             "sessions": _count(s, delete(WebSession).where(WebSession.expires_at < now)),
             "upload_attempts": _count(s, delete(UploadAttempt).where(UploadAttempt.at < cutoff)),

@@ -6,8 +6,10 @@ and its bytes and returns the totals, so simultaneous requests are counted exact
 is charged in its own short transaction (a refused upload still counts) before any work is done.
 
 Storage is bounded too: at most settings.max_reports_per_seeker reports per job-seeker (the oldest
-go), and no new report once settings.max_stored_reports are stored (507); the retention purge
-runs inside the service every settings.purge_every_minutes (app.py).
+go), and no new report once settings.max_stored_reports reports or settings.max_stored_bytes bytes
+are stored (507). The totals are one row (store_totals) that every insert, trim and purge changes
+in its own transaction, so the bound is exact across all the service's processes; the retention
+purge runs inside the service every settings.purge_every_minutes (app.py).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import BigInteger, bindparam, delete, func, select, text
+from sqlalchemy import BigInteger, bindparam, delete, func, text
 
-from envcheck.server.db import Report, Store, UTCDateTime
+from envcheck.server.db import Report, Store, StoreUnavailable, UTCDateTime
 
 WINDOW = timedelta(hours=1)
 
@@ -106,10 +108,11 @@ class Refused:
             return None
         return int((until - now).total_seconds()) + 1
 
-    def remember(self, bucket: str, now: datetime) -> None:
+    def remember(self, bucket: str, now: datetime, until: datetime | None = None) -> None:
+        """Refuse `bucket` until `until` (default: the end of the current window)."""
         if len(self._until) > 100_000:
             self._until.clear()  # bounded memory: forgetting only costs a database round trip
-        self._until[bucket] = window_of(now) + WINDOW
+        self._until[bucket] = until or window_of(now) + WINDOW
 
 
 def seeker_limit(seeker_no: str, enrolled: bool, per_seeker: int) -> Limit:
@@ -118,18 +121,57 @@ def seeker_limit(seeker_no: str, enrolled: bool, per_seeker: int) -> Limit:
     return Limit(f"seeker:{seeker_no}:{'enrolled' if enrolled else 'other'}", per_seeker)
 
 
-def trim_seeker(s, seeker_no: str | None, keep: int) -> int:
-    """Inside the storing transaction: drop the seeker's oldest reports beyond `keep`."""
+class StoreFull(Exception):
+    """The storage bound is reached: answer 507 (nothing of this upload was stored)."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    reports: int
+    nbytes: int
+
+
+# One row, id 1 (migration 0005): updated by the same transaction as every insert and deletion of reports.
+_TOTALS = text("UPDATE store_totals SET reports = reports + :r, bytes = bytes + :b WHERE id = 1 "
+               "RETURNING reports, bytes").bindparams(bindparam("r", type_=BigInteger()),
+                                                      bindparam("b", type_=BigInteger()))
+_SEEKER_OLDEST = text("SELECT id FROM reports WHERE seeker_no = :s ORDER BY created_at, id LIMIT :n")
+
+
+def count_stored(s, reports: int, nbytes: int, bound: Bound | None = None) -> tuple[int, int]:
+    """Add to the stored totals inside the caller's transaction; returns the new (reports, bytes). Raises
+    StoreFull when `bound` is given and this change grows a total beyond it (the caller rolls back)."""
+    row = s.execute(_TOTALS, {"r": reports, "b": nbytes}).first()
+    if row is None:
+        raise StoreUnavailable("the store has no totals row: run `envcheck-server upgrade`")
+    total, size = int(row[0]), int(row[1])
+    if bound is not None and ((reports > 0 and total > bound.reports) or (nbytes > 0 and size > bound.nbytes)):
+        raise StoreFull("the service's storage is full; the office has been told, try again tomorrow")
+    return total, size
+
+
+def delete_reports(s, where) -> tuple[int, int]:
+    """Delete the reports matching `where` inside the caller's transaction and take them off the totals;
+    returns (reports, bytes) removed. DELETE ... RETURNING: exactly the rows this statement removed."""
+    sizes = s.execute(delete(Report).where(where).returning(func.length(Report.body))).scalars().all()
+    removed, nbytes = len(sizes), sum(int(n or 0) for n in sizes)
+    if removed:
+        count_stored(s, -removed, -nbytes)
+    return removed, nbytes
+
+
+def trim_seeker(s, seeker_no: str | None, keep: int) -> tuple[int, int]:
+    """Inside the storing transaction: drop the seeker's oldest reports beyond `keep`; (reports, bytes) gone."""
     if seeker_no is None:
-        return 0
+        return 0, 0
     count = s.execute(_SEEKER_COUNT, {"s": seeker_no}).scalar_one()
     if count <= keep:
-        return 0
-    old = s.scalars(select(Report.id).where(Report.seeker_no == seeker_no).order_by(
-        Report.created_at.asc(), Report.id.asc()).limit(count - keep)).all()
-    return s.execute(delete(Report).where(Report.id.in_(old))).rowcount
+        return 0, 0
+    old = s.execute(_SEEKER_OLDEST, {"s": seeker_no, "n": count - keep}).scalars().all()
+    return delete_reports(s, Report.id.in_(old))
 
 
-def stored_reports(store: Store) -> int:
+def stored_totals(store: Store) -> tuple[int, int]:
+    """(reports, bytes) stored, as the totals row says."""
     with store.tx() as s:
-        return int(s.scalar(select(func.count()).select_from(Report)) or 0)
+        return count_stored(s, 0, 0)

@@ -23,6 +23,7 @@ Nothing is read at import time: `Settings.from_env(environ)` is called by the co
 | ENVCHECK_BYTES_PER_ADDRESS       | 16777216 (report bytes per address per hour, 16 MiB) |
 | ENVCHECK_MAX_REPORTS_PER_SEEKER  | 500  (older ones are dropped when more arrive)       |
 | ENVCHECK_MAX_STORED_REPORTS      | 1000000 (the store refuses new reports beyond, 507)  |
+| ENVCHECK_MAX_STORED_BYTES        | 8589934592 (8 GiB of report bodies; beyond, 507)     |
 | ENVCHECK_PURGE_EVERY_MINUTES     | 60   (the retention purge runs in the service; 0 off)|
 """
 
@@ -139,6 +140,7 @@ class Settings:
     bytes_per_address: int = 16 * 1024 * 1024
     max_reports_per_seeker: int = 500
     max_stored_reports: int = 1_000_000
+    max_stored_bytes: int = 8 * 1024 ** 3
     purge_every_minutes: int = 60
 
     def __repr__(self) -> str:
@@ -151,7 +153,8 @@ class Settings:
                 f"body_timeout_seconds={self.body_timeout_seconds}, rate_per_address={self.rate_per_address}, "
                 f"rate_per_seeker={self.rate_per_seeker}, bytes_per_address={self.bytes_per_address}, "
                 f"max_reports_per_seeker={self.max_reports_per_seeker}, "
-                f"max_stored_reports={self.max_stored_reports}, purge_every_minutes={self.purge_every_minutes})")
+                f"max_stored_reports={self.max_stored_reports}, max_stored_bytes={self.max_stored_bytes}, "
+                f"purge_every_minutes={self.purge_every_minutes})")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -179,5 +182,6 @@ class Settings:
             bytes_per_address=_int(env, "ENVCHECK_BYTES_PER_ADDRESS", 16 * 1024 * 1024, 1024, 2 ** 40),
             max_reports_per_seeker=_int(env, "ENVCHECK_MAX_REPORTS_PER_SEEKER", 500, 1, 10 ** 6),
             max_stored_reports=_int(env, "ENVCHECK_MAX_STORED_REPORTS", 1_000_000, 1, 10 ** 10),
+            max_stored_bytes=_int(env, "ENVCHECK_MAX_STORED_BYTES", 8 * 1024 ** 3, 1024, 2 ** 50),
             purge_every_minutes=_int(env, "ENVCHECK_PURGE_EVERY_MINUTES", 60, 0, 10080),
         )
