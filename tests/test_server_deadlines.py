@@ -3,6 +3,7 @@ own, and behind Debian's nginx with deploy/nginx.conf, all on 127.0.0.1."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from requests.structures import CaseInsensitiveDict
 
 from server_fixtures import Maker, Server, free_port, stop_process
 
@@ -160,3 +162,68 @@ def test_behind_nginx_slow_clients_are_cut_off_and_uploads_keep_working(nginx, r
     for t in threads:
         t.join()
     assert errors == []
+
+
+def _proxy_refusal(status: int, headers, body: bytes) -> None:
+    """nginx's own 429: JSON with Retry-After and the service's security headers (`headers`: any case)."""
+    h = CaseInsensitiveDict(headers)
+    assert status == 429, (status, body[:200])
+    assert h["content-type"] == "application/json"
+    assert "(proxy)" in json.loads(body)["error"]
+    assert h["retry-after"].isdigit() and int(h["retry-after"]) >= 1
+    assert h["x-content-type-options"] == "nosniff"
+    assert "default-src 'none'" in h["content-security-policy"]
+
+
+def _upload_until_accepted(url: str, maker, seeker: str, within: float) -> float:
+    """Seconds until an upload gets 201 again (uploads refused meanwhile wait as Retry-After says)."""
+    start = time.monotonic()
+    while time.monotonic() - start < within:
+        r = requests.post(url + "/api/v1/reports", data=json.dumps(maker.passing(seeker)), timeout=20,
+                          headers={"Content-Type": "application/json"})
+        if r.status_code == 201:
+            return time.monotonic() - start
+        _proxy_refusal(r.status_code, r.headers, r.content)
+        time.sleep(int(r.headers["retry-after"]))
+    raise AssertionError(f"uploads were still refused after {within} s")
+
+
+def test_behind_nginx_a_burst_of_uploads_gets_json_429_and_uploads_work_again(nginx, rules):
+    url, port = nginx
+    maker = Maker(rules)
+    _upload_until_accepted(url, maker, "01234-00000950", 30)
+    time.sleep(5)  # the earlier tests' uploads have drained from the bucket (burst 20 at 5/s: 4 s)
+    bodies = [json.dumps(maker.passing(f"01234-{951 + i:08d}")).encode() for i in range(40)]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    got = []
+    for body in bodies:  # 40 uploads back to back on one connection: far beyond 5/s with a burst of 20
+        conn.request("POST", "/api/v1/reports", body=body, headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        got.append((resp.status, resp.getheaders(), resp.read()))
+    conn.close()
+    statuses = [s for s, _, _ in got]
+    # the burst of 20 passes (and the few that 5/s adds while the 40 are sent), the rest are refused by nginx
+    assert 20 <= statuses.count(201) <= 28 and statuses.count(429) >= 12, statuses
+    assert set(statuses) == {201, 429}
+    _proxy_refusal(*next(g for g in got if g[0] == 429))
+    took = _upload_until_accepted(url, maker, "01234-00000999", 30)
+    print(f"burst: {statuses.count(201)} x 201, {statuses.count(429)} x 429; uploads accepted again after {took:.1f} s")
+
+
+def test_behind_nginx_too_many_connections_at_once_get_json_429(nginx, rules):
+    url, port = nginx
+    held = []
+    try:  # 20 requests in progress (headers sent, body awaited): limit_conn's 20 per address
+        for _ in range(20):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"POST /api/v1/speedtest HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+            held.append(s)
+        time.sleep(0.3)
+        r = requests.get(url + "/healthz", timeout=10)
+        _proxy_refusal(r.status_code, r.headers, r.content)
+    finally:
+        for s in held:
+            s.close()
+    time.sleep(0.3)
+    assert requests.get(url + "/healthz", timeout=10).status_code == 200
+    _upload_until_accepted(url, Maker(rules), "01234-00000998", 30)
