@@ -24,8 +24,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from envcheck.errors import EnvcheckError
 
-if sys.platform != "win32":
+if sys.platform == "win32":  # the service runs on Linux; on Windows only the lock per process holds
+
+    def _lock_file(fd: int, exclusive: bool) -> None:
+        pass
+else:
     import fcntl
+
+    def _lock_file(fd: int, exclusive: bool) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_UN)
 
 
 class StoreUnavailable(EnvcheckError):
@@ -293,16 +300,16 @@ class _WriteLock:
         if not self._thread.acquire(timeout=self._timeout):
             raise StoreUnavailable("the database is busy (locked); try again shortly")
         try:
-            if self._path is None or sys.platform == "win32":  # the service runs on Linux; no flock there
+            if self._path is None:
                 yield
                 return
             if self._fd is None:
                 self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            _lock_file(self._fd, True)
             try:
                 yield
             finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
+                _lock_file(self._fd, False)
         finally:
             self._thread.release()
 
