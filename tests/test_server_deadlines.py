@@ -108,6 +108,21 @@ def test_the_service_alone_cuts_off_idle_slow_header_and_slow_body_clients(servi
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
+def test_the_service_alone_refuses_more_than_16_kib_of_headers(service):
+    def ask(pad: int) -> bytes:
+        with socket.create_connection(("127.0.0.1", service.port), timeout=10) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * pad + b"\r\n\r\n")
+            out = b""
+            while chunk := sock.recv(65536):
+                out += chunk
+                if b"\r\n\r\n" in out:
+                    break
+            return out
+
+    assert ask(8 * 1024).startswith(b"HTTP/1.1 200")
+    assert ask(40 * 1024).startswith(b"HTTP/1.1 431")
+
+
 @pytest.fixture(scope="module")
 def nginx(service, tmp_path_factory):
     if not os.path.exists(NGINX):
