@@ -72,6 +72,8 @@ class Result:
     rate: float
     cpu_ms: float
     """The service's CPU milliseconds per report."""
+    client_ms: float
+    """This process's (the client threads') CPU milliseconds per report."""
     median_ms: float
     p95_ms: float
     failures: int
@@ -111,21 +113,24 @@ def run(backend: str, docs: list[bytes], threads: int, workers: int, source: str
         lock = threading.Lock()
         pool = [threading.Thread(target=_client, args=(srv.port, share, latencies, failures, lock))
                 for share in shares]
-        cpu0, start = _tree_cpu(srv.proc.pid), time.perf_counter()
+        cpu0, mine0, start = _tree_cpu(srv.proc.pid), time.process_time(), time.perf_counter()
         for t in pool:
             t.start()
         for t in pool:
             t.join()
         elapsed, cpu = time.perf_counter() - start, _tree_cpu(srv.proc.pid) - cpu0
+        client = time.process_time() - mine0
         lat = sorted(latencies)
-        return Result(len(lat) / elapsed, cpu / len(lat) * 1000, statistics.median(lat) * 1000,
-                      lat[int(len(lat) * 0.95)] * 1000, len(failures), srv.counts()["reports"])
+        n = len(lat)
+        return Result(n / elapsed, cpu / n * 1000, client / n * 1000, statistics.median(lat) * 1000,
+                      lat[int(n * 0.95)] * 1000, len(failures), srv.counts()["reports"])
     finally:
         srv.stop()
 
 
 def _line(name: str, r: Result) -> str:
-    return (f"  {name:9s} {r.rate:6.0f} reports/s  server CPU {r.cpu_ms:5.2f} ms/report  latency median "
+    return (f"  {name:9s} {r.rate:6.0f} reports/s  server CPU {r.cpu_ms:5.2f} ms/report (client {r.client_ms:4.2f})  "
+            f"latency median "
             f"{r.median_ms:5.1f} ms p95 {r.p95_ms:6.1f} ms  non-201 {r.failures}  rows {r.rows}")
 
 
