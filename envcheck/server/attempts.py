@@ -2,8 +2,9 @@
 it failed". Kept to what support needs: time, seeker number, receipt number, report id, outcome,
 HTTP status and a reason code; never the body, the address or anything else about the person.
 
-Recording happens after the answer is decided, in its own transaction, and never changes that
-answer: a database too busy to log the attempt loses the log line, not the upload's outcome.
+A stored or re-sent report's line is written by intake.store_report in the storing transaction itself
+(one transaction per upload). A refused upload's line is recorded after the answer is decided, in its
+own transaction, and never changes that answer: a database too busy to log it loses the log line only.
 """
 
 from __future__ import annotations
@@ -53,11 +54,6 @@ def record(store: Store, at: datetime, outcome: str, status: int, code: str, see
 def refused(store: Store, at: datetime, status: int, code: str, body: bytes | None) -> None:
     seeker, rid = _what(body)
     record(store, at, "refused", status, code, seeker, None, rid)
-
-
-def stored(store: Store, at: datetime, status: int, receipt: dict, seeker_no: str | None) -> None:
-    record(store, at, "accepted" if status == 201 else "duplicate", status, "ok" if status == 201 else "duplicate",
-           seeker_no, receipt.get("receipt_no"), receipt.get("report_id"))
 
 
 def search(s, seeker_no: str | None, receipt_no: str | None, start: datetime | None, end: datetime | None,
