@@ -26,7 +26,7 @@ from envcheck.ruleset.loader import Rules, load_rules
 from envcheck.server import api, browsercheck, pages, seekers, support, web, webauth
 from envcheck.server.db import Store, StoreUnavailable, make_engine
 from envcheck.server.quota import Refused
-from envcheck.server.security import load_server_key, public_key_b64
+from envcheck.server.security import SECURITY_HEADERS, load_server_key, public_key_b64
 from envcheck.server.settings import Settings
 from envcheck.report.signing import key_id
 
@@ -68,13 +68,6 @@ routes: list[BaseRoute] = [
     APIRoute("/check/static/{name}", browsercheck.check_static, methods=["GET"], include_in_schema=False),
 ]
 
-_SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
-                                 b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-]
 
 
 class SecurityHeaders:
@@ -90,7 +83,7 @@ class SecurityHeaders:
         async def sending(message):
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
-                extra = browsercheck.HEADERS if browsercheck.is_check_path(scope["path"]) else _SECURITY_HEADERS
+                extra = browsercheck.HEADERS if browsercheck.is_check_path(scope["path"]) else SECURITY_HEADERS
                 message["headers"] = list(message["headers"]) + extra
             await send(message)
 

@@ -96,3 +96,12 @@ def sign_receipt(body: dict, key: Ed25519PrivateKey) -> dict:
     value = key.sign(canonical(body))
     return {**body, "signature": {"alg": "Ed25519", "key_id": key_id(key.public_key()),
                                   "value": base64.b64encode(value).decode("ascii")}}
+
+
+SECURITY_HEADERS = [  # on every response: the app's middleware (app.py) and the server's own refusals (serving.py)
+    (b"content-security-policy", b"default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                                 b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]

@@ -17,11 +17,14 @@ In production put nginx in front (docs/server.md, deploy/nginx.conf); these hold
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from envcheck.server.security import SECURITY_HEADERS
 
 HEADER_TIMEOUT = 10
 KEEP_ALIVE = 5
@@ -69,14 +72,23 @@ class _Deadlines(_Protocol):
             self._head_bytes += len(data) if end < 0 else end
             if self._head_bytes > MAX_HEADER_BYTES:
                 self._disarm()
-                self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
-                                     b"Connection: close\r\n\r\n")
-                self.transport.close()
+                self._refuse(b"431 Request Header Fields Too Large", "the request headers are over 16 KiB")
                 return
         super().data_received(data)
         if self.cycle is not None and self.cycle is not self._seen:
             self._seen = self.cycle  # a request's headers are complete: the body deadline is the app's
             self._disarm()
+
+    def send_400_response(self, msg: str) -> None:
+        """A request the parser refuses, answered as the app answers: JSON and the security headers."""
+        self._refuse(b"400 Bad Request", f"the request is not valid HTTP/1.1 ({msg[:80]})")
+
+    def _refuse(self, status: bytes, reason: str) -> None:
+        body = json.dumps({"error": reason}).encode("ascii")
+        head = b"".join(name + b": " + value + b"\r\n" for name, value in SECURITY_HEADERS)
+        self.transport.write(b"HTTP/1.1 " + status + b"\r\ncontent-type: application/json\r\ncontent-length: "
+                             + str(len(body)).encode("ascii") + b"\r\nconnection: close\r\n" + head + b"\r\n" + body)
+        self.transport.close()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
