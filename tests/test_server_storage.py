@@ -112,3 +112,32 @@ def test_the_byte_bound_and_the_purge_keep_the_totals(tmp_path, rules):
     finally:
         store.engine.dispose()
     assert _totals(srv) == ((0, 0), (0, 0))
+
+
+def test_sqlite_writers_of_two_processes_queue_on_the_lock_file(tmp_path):
+    """Another process holding the lock file (as a storing transaction does) makes this one wait for it,
+    then go on at once: no 'database is locked', no busy-handler sleeping."""
+    import subprocess
+    import sys
+
+    from envcheck.server.db import Store, make_engine
+    from envcheck.server.migrate import upgrade
+
+    db = tmp_path / "s.sqlite3"
+    store = Store(make_engine(f"sqlite:///{db}"))
+    upgrade(store.engine)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time\n"
+        f"fd = os.open({str(db) + '.lock'!r}, os.O_RDWR | os.O_CREAT, 0o600)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(1.5)\n")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        start = time.monotonic()
+        with store.tx() as s:
+            s.execute(text("UPDATE store_totals SET reports = reports WHERE id = 1"))
+        waited = time.monotonic() - start
+        assert 1.0 < waited < 4.0, waited  # it waited for the other process, and no longer
+    finally:
+        stop_process(holder, 10)
+        store.engine.dispose()
