@@ -69,7 +69,7 @@ def test_the_storage_bound_holds_across_two_processes(tmp_path, rules, kind):
         assert codes == [201] * 7 + [507] * 13, codes
         full = next(r for r in got if r.status_code == 507)
         assert full.headers["content-type"] == "application/json"
-        assert "storage is full" in full.json()["error"]
+        assert "storage is full" in full.json()["error"] and full.json()["code"] == "store_full"
         assert full.headers["x-content-type-options"] == "nosniff"
         assert "default-src 'none'" in full.headers["content-security-policy"]
         assert full.headers["retry-after"].isdigit()

@@ -127,7 +127,7 @@ async def post_report(request: Request):
         return error(429, "too many requests from this address this hour; try again later",
                      {"Retry-After": str(wait)})
     if st.refused.check(_FULL, now) is not None:  # the database said full less than a minute ago
-        return error(507, _FULL_REASON, {"Retry-After": "3600"})
+        return error(507, _FULL_REASON, {"Retry-After": "3600"}, code="store_full")
     return await run_in_threadpool(_receive, st, body, addr, now)  # one thread hop for all the work
 
 
@@ -160,7 +160,7 @@ def _receive(st, body: bytes | None, addr: Limit, now) -> JSONResponse:
     except StoreFull:
         st.refused.remember(_FULL, now, now + timedelta(minutes=1))
         attempts.refused(st.store, now, 507, "store_full", body)
-        return error(507, _FULL_REASON, {"Retry-After": "3600"})
+        return error(507, _FULL_REASON, {"Retry-After": "3600"}, code="store_full")
     return JSONResponse(outcome.receipt, status_code=outcome.status)
 
 
