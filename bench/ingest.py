@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from conftest import current_rules_dir
 from envcheck.ruleset.loader import load_rules
 from server_fixtures import Maker, Server, pg_bindir, postgres
 
@@ -102,7 +103,8 @@ def run(backend: str, docs: list[bytes], threads: int, workers: int, source: str
     """One fresh service (this tree, or `source` through PYTHONPATH) and one timed run."""
     home = tempfile.mkdtemp(prefix=f"envcheck-bench-{backend}-")
     url = postgres().new_database() if backend == "postgresql" else f"sqlite:///{home}/bench.sqlite3"
-    extra = {"PYTHONPATH": source} if source else {}
+    # another version judges with its own rules (as of today, as the tests' copy of this tree's)
+    extra = {"PYTHONPATH": source, "ENVCHECK_SERVER_RULES": current_rules_dir(Path(source))} if source else {}
     srv = Server(home, url, workers=workers, **extra)
     try:
         warm, rest = docs[:threads * 4], docs[threads * 4:]

@@ -22,27 +22,28 @@ def rules():
     return load_rules(current_rules_dir())
 
 
-def current_rules_dir() -> str:
-    """A copy of rules/ whose [ruleset] as_of is today (made once per test run)."""
+def current_rules_dir(tree: Path | None = None) -> str:
+    """A copy of `tree`'s rules/ (this checkout's by default) whose [ruleset] as_of is today (made once
+    per test run; bench/ingest.py asks for another version's, which may not read today's rules)."""
     import shutil
     import tempfile
     from datetime import date
 
-    global _CURRENT
-    if _CURRENT is None:
+    source = (tree or ROOT) / "rules"
+    if source not in _CURRENT:
         d = os.path.join(tempfile.mkdtemp(prefix="envcheck-rules-"), "rules")
-        shutil.copytree(ROOT / "rules", d)
+        shutil.copytree(source, d)
         pol = Path(d, "policy.toml")
         text = pol.read_text(encoding="utf-8")
         import re
         text = re.sub(r"^as_of = \d{4}-\d{2}-\d{2}$", f"as_of = {date.today().isoformat()}", text, count=1,
                       flags=re.M)
         pol.write_text(text, encoding="utf-8")
-        _CURRENT = d
-    return _CURRENT
+        _CURRENT[source] = d
+    return _CURRENT[source]
 
 
-_CURRENT = None
+_CURRENT: dict[Path, str] = {}
 
 
 @pytest.fixture(scope="session")

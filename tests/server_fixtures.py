@@ -203,7 +203,7 @@ def server_env(home: str, database_url: str | None = None, **extra: str) -> dict
     from conftest import current_rules_dir
 
     # The service judges with current rules, as an office that publishes updates does.
-    env = dict(os.environ, ENVCHECK_SERVER_HOME=home, ENVCHECK_SERVER_RULES=current_rules_dir(), **extra)
+    env = {**os.environ, "ENVCHECK_SERVER_HOME": home, "ENVCHECK_SERVER_RULES": current_rules_dir(), **extra}
     env.pop("ENVCHECK_DATABASE_URL", None)
     if database_url:
         env["ENVCHECK_DATABASE_URL"] = database_url
