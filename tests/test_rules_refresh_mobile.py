@@ -137,9 +137,31 @@ def test_an_earlier_ios_end_is_a_contradiction_applied_only_when_accepted(served
     assert decide_supported({"os": "ios", "version": "18.7"}, cand, DEC, "ios").code == "ended"
 
 
-def test_the_shipped_set_judges_android_17_and_still_lacks_ios_27():
-    """Android 17 came in through the refresh (endoflife.date); no feed copy holds iOS 27 yet."""
+def test_the_shipped_set_judges_android_17_and_ios_27():
+    """Android 17 came in through the refresh (endoflife.date); iOS 27 and Apple's September releases are
+    hand-entered from Apple's advisories (no feed copy holds them yet), so an iPhone on iOS 27 is judged."""
+    from envcheck.checks.browser import decide_patched
+
     shipped = load_rules(str(ROOT / "rules"))
     verdict = decide_supported({"os": "android", "version": "17"}, shipped, DEC, "android")
     assert (verdict.status, verdict.code) == ("pass", "supported")
-    assert decide_supported({"os": "ios", "version": "27.0.1"}, shipped, DEC, "ios").code == "not_in_rules"
+    verdict = decide_supported({"os": "ios", "version": "27.0.1"}, shipped, DEC, "ios")
+    assert (verdict.status, verdict.code) == ("pass", "supported")
+    assert decide_patched({"os": "ios", "version": "27.0.1"}, shipped, DEC, "ios").code == "current"
+    # 27.0 and 26.6.1 are behind the releases of 2026-09-28 once the grace days have passed.
+    assert decide_patched({"os": "ios", "version": "27.0"}, shipped, DEC, "ios").code == "behind"
+    assert decide_patched({"os": "ios", "version": "26.6.1"}, shipped, DEC, "ios").code == "behind"
+    assert decide_patched({"os": "ios", "version": "26.7.1"}, shipped, DEC, "ios").code == "current"
+
+
+def test_a_new_ios_major_in_the_feed_comes_in_while_an_older_untracked_line_stays_out(served, base, tmp_path):
+    """A curated set that knows no iOS 26 release yet (as when 27 will be new) gets iOS 26's releases from
+    SOFA: the line is newer than every line it tracks. iOS 17, older than the lines it tracks, stays out."""
+    text = (base / "mobile.toml").read_text(encoding="utf-8")
+    text = drop_rows(text, "ios_release", lambda p: re.search(r'version = "(26|17)\.', p))
+    (base / "mobile.toml").write_text(text, encoding="utf-8")
+    out = refresh(str(base), str(tmp_path / "cand"), served.urls(), now=NOW)
+    assert out.ok, out.review
+    versions = {str(v) for v, _ in load_rules(out.candidate).mobile.ios_releases}
+    assert {"26.0", "26.6.1"} <= versions
+    assert not any(v.startswith("17.") for v in versions)

@@ -24,7 +24,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 FAKE_MEDIA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 AXE_VERSION = "4.14.1"
 IPHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-             "Version/26.6 Mobile/15E148 Safari/604.1")
+             "Version/26.7 Mobile/15E148 Safari/604.1")
 ANDROID_UA = ("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/156.0.0.0 Mobile Safari/537.36")
 ANDROID_METADATA = {"brands": [{"brand": "Chromium", "version": "156"}, {"brand": "Google Chrome", "version": "156"}],
@@ -353,7 +353,7 @@ def test_a_mistyped_number_is_caught_on_the_first_step_and_full_width_digits_are
 
 
 IPAD_DESKTOP_UA = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-                   "Version/26.6 Safari/605.1.15")
+                   "Version/26.7 Safari/605.1.15")
 
 
 def test_an_ipad_presenting_a_mac_user_agent_is_judged_as_ipados(site, browser):
@@ -370,5 +370,5 @@ def test_an_ipad_presenting_a_mac_user_agent_is_judged_as_ipados(site, browser):
     context.close()
     doc = __import__("json").loads(_statuses(site, _report_id(site, "01234-00000109"))["body"])
     os_ev = next(c for c in doc["checks"] if c["id"] == "os.supported")["evidence"]
-    assert (doc["checker"]["platform"], os_ev["os"], os_ev["version"]) == ("ios", "ipados", "26.6")
+    assert (doc["checker"]["platform"], os_ev["os"], os_ev["version"]) == ("ios", "ipados", "26.7")
     assert doc["verdict"] == "pass"

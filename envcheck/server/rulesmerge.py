@@ -7,8 +7,9 @@ own (including fields this code does not know) stay byte-for-byte as they were.
 
 Rules of the merge:
 - a row whose key is new is ADDED when it is newer than the newest curated row of its
-  product / build / macOS or iOS major: new releases come in, while history curated by hand
-  (or left out on purpose) is never refilled;
+  product / build / macOS or iOS major, or when it belongs to a release line newer than every
+  line the curated set tracks (a new macOS or iOS major, a new Windows build): new releases come
+  in, while history curated by hand (or left out on purpose) is never refilled;
 - a feed value that differs from a curated value is a CHANGE and is shown, not applied,
   unless `accept_changes`; an end of support set or moved EARLIER is a CONTRADICTION
   (it can turn a passing device away) and blocks unattended publishing;
@@ -113,6 +114,21 @@ def _stream(table: str, row: dict):
     return None
 
 
+def _new_line(table: str, stream, tracked: tuple) -> bool:
+    """A release line newer than every line the curated set tracks (iOS 28 after 27, build 26400 after
+    26300): its releases come in, or a new major would stay unknown until someone added it by hand."""
+    if table not in ("windows_update", "macos_release", "ios_release") or not tracked:
+        return False
+
+    def number(line) -> tuple[int, ...]:
+        return tuple(int(p) for p in str(line).split("."))
+
+    try:
+        return number(stream) > max(number(t) for t in tracked)
+    except ValueError:
+        return False
+
+
 def _is_contradiction(fld: str, old, new) -> bool:
     # Less support than the curated data says: a device that passes today would be turned away.
     return fld == "end" and new is not None and (old is None or new < old)
@@ -147,6 +163,7 @@ def _merge_table(table: str, text: str, rows: list[tuple[dict, str]], result: Me
     for r in curated.values():
         s = _stream(table, r)
         newest[s] = max(newest.get(s, r["released"]), r["released"])
+    tracked = tuple(newest)
     additions = []
     for row, feed in rows:
         k = _key(table, row)
@@ -157,8 +174,10 @@ def _merge_table(table: str, text: str, rows: list[tuple[dict, str]], result: Me
                     result.changes.append(Change(table, k, fld, old, new, feed, _is_contradiction(fld, old, new)))
             continue
         s = _stream(table, row)
-        if s not in newest or row["released"] <= newest[s]:
-            continue  # history before the curated newest, or a product/stream the curated set does not track
+        if s in newest and row["released"] <= newest[s]:
+            continue  # history before the curated newest
+        if s not in newest and not _new_line(table, s, tracked):
+            continue  # a product / older line the curated set does not track (left out on purpose)
         curated[k] = row
         additions.append(row)
         result.added.append((table, row, feed))
