@@ -14,7 +14,7 @@ import requests
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from server_fixtures import Maker, Server, pg_bindir, postgres
+from server_fixtures import Maker, Server, pg_bindir, prepared_postgres
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -23,7 +23,7 @@ def server(request, tmp_path_factory):
     if request.param == "postgresql":
         if pg_bindir() is None:
             pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
-        url = postgres().new_database()
+        url = prepared_postgres()
     srv = Server(str(tmp_path_factory.mktemp(f"server-{request.param}")), url)
     yield srv
     srv.stop()

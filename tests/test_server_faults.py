@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 import requests
 
-from server_fixtures import Maker, Server, pg_bindir, postgres
+from server_fixtures import Maker, Server, pg_bindir, postgres, prepared_postgres
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_postgresql_stopped_gives_503_and_recovers_when_it_is_back(tmp_path, mak
     if pg_bindir() is None:
         pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
     pg = postgres()
-    srv = Server(str(tmp_path), pg.new_database(), ENVCHECK_DB_TIMEOUT_SECONDS="2")
+    srv = Server(str(tmp_path), prepared_postgres(), ENVCHECK_DB_TIMEOUT_SECONDS="2")
     try:
         assert srv.post(maker.passing("01234-00000078")).status_code == 201
         before = srv.counts()

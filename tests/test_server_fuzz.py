@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docpaths import paths as doc_paths
-from server_fixtures import Maker, Server, pg_bindir, postgres
+from server_fixtures import Maker, Server, pg_bindir, prepared_postgres
 
 SETTINGS = settings(max_examples=int(os.environ.get("ENVCHECK_FUZZ_EXAMPLES", "250")), deadline=None,
                     suppress_health_check=list(HealthCheck), derandomize=True)
@@ -58,7 +58,7 @@ def target(request, tmp_path_factory, rules):
     if request.param == "postgresql":
         if pg_bindir() is None:
             pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
-        url = postgres().new_database()
+        url = prepared_postgres()
     srv = Server(str(tmp_path_factory.mktemp(f"fuzz-{request.param}")), url,
                  ENVCHECK_RATE_PER_ADDRESS="100000", ENVCHECK_RATE_PER_SEEKER="100000")
     maker = Maker(rules)

@@ -15,7 +15,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from server_fixtures import Maker, Server, pg_bindir, postgres
+from server_fixtures import Maker, Server, pg_bindir, prepared_postgres
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -24,7 +24,7 @@ def server(request, tmp_path_factory):
     if request.param == "postgresql":
         if pg_bindir() is None:
             pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
-        url = postgres().new_database()
+        url = prepared_postgres()
     srv = Server(str(tmp_path_factory.mktemp(f"hostile-{request.param}")), url,
                  ENVCHECK_RATE_PER_ADDRESS="100000", ENVCHECK_RATE_PER_SEEKER="100000")
     yield srv

@@ -12,7 +12,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from server_fixtures import Maker, Server, pg_bindir, postgres, server_cli, server_env
+from server_fixtures import Maker, Server, pg_bindir, prepared_postgres, server_cli, server_env
 
 
 def _db(kind: str) -> str | None:
@@ -20,7 +20,7 @@ def _db(kind: str) -> str | None:
         return None
     if pg_bindir() is None:
         pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
-    return postgres().new_database()
+    return prepared_postgres()
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])

@@ -11,7 +11,7 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from server_fixtures import Maker, Server, pg_bindir, postgres, server_cli
+from server_fixtures import Maker, Server, pg_bindir, prepared_postgres, server_cli
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -20,7 +20,7 @@ def site(request, tmp_path_factory, rules):
     if request.param == "postgresql":
         if pg_bindir() is None:
             pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
-        url = postgres().new_database()
+        url = prepared_postgres()
     srv = Server(str(tmp_path_factory.mktemp(f"small-{request.param}")), url)
     doc = Maker(rules).passing("01234-00000801")
     assert srv.post(doc).status_code == 201
