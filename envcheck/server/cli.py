@@ -223,7 +223,7 @@ def cmd_run(args, out) -> int:
     from envcheck.server.app import create_app
 
     s = _settings()
-    create_app(s)  # fail here, with one line, when the key or rules are missing
+    app = create_app(s)  # fail here, with one line, when the key or rules are missing
     files = serving.raise_open_file_limit()
     print(f"envcheck-server: serving http://{args.host}:{args.port}/ ({args.workers} worker(s), headers within "
           f"{args.header_timeout} s, body within {s.body_timeout_seconds} s, idle {args.keep_alive} s, at most "
@@ -232,7 +232,7 @@ def cmd_run(args, out) -> int:
                 header_timeout=args.header_timeout, keep_alive=args.keep_alive,
                 limit_concurrency=args.limit_concurrency)
     if args.workers == 1:
-        uvicorn.Server(serving.config(create_app(s), **opts)).run()
+        uvicorn.Server(serving.config(app, **opts)).run()  # the app made above (each worker process makes its own)
         return 0
     config = serving.config("envcheck.server.app:create_app_from_env", **opts)
     sock = config.bind_socket()
