@@ -26,6 +26,7 @@
   // Steps: only the first is shown; "Next" reveals the following one.
   var steps = Array.prototype.slice.call(document.querySelectorAll(".step"));
   steps.forEach(function (s, i) { if (i > 0) { s.classList.add("later"); } });
+  var calm = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
   document.querySelectorAll("button[data-next]").forEach(function (b) {
     b.addEventListener("click", function () {
       var next = document.getElementById(b.getAttribute("data-next"));
@@ -34,7 +35,8 @@
         document.getElementById("step5").classList.remove("later");
       }
       next.classList.remove("later");
-      next.scrollIntoView({behavior: "smooth", block: "start"});
+      // Glides to the next step, unless the phone is set to reduce motion (WCAG 2.3.3): then it jumps.
+      next.scrollIntoView({behavior: calm ? "auto" : "smooth", block: "start"});
       var h = next.querySelector("h2");
       if (h) { h.setAttribute("tabindex", "-1"); h.focus({preventScroll: true}); }
       if (b.getAttribute("data-next") === "step3") { stopMedia(); measureNetwork(); }
