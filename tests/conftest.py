@@ -9,6 +9,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """The one-file build's tests (marked `build`) run last, so that the build they wait for, started in
+    the background below, overlaps everything else (tests/test_build.py)."""
+    items.sort(key=lambda item: item.get_closest_marker("build") is not None)  # stable: the order is kept
+
+
+def pytest_collection_finish(session):
+    if not session.config.option.collectonly and any(item.get_closest_marker("build") for item in session.items):
+        from test_build import start_build
+
+        start_build()
+
+
 @pytest.fixture(scope="session")
 def rules():
     """The built-in rules as an office keeping them current would have them: as_of today.

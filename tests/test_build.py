@@ -1,16 +1,20 @@
 """The one-file PyInstaller build (build.spec) on Linux, run where no Python is on the PATH.
 
-Marked `build` (about 30 s): `pytest -m "not build"` leaves it out; CI runs it.
+Marked `build` (about 30 s): `pytest -m "not build"` leaves it out; CI runs it. In a whole run the
+build starts in the background as soon as the tests are collected and this file runs last (conftest).
 """
 
 from __future__ import annotations
 
+import atexit
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,19 +28,43 @@ pytestmark = [pytest.mark.build,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the test build is the Linux one")]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    try:
-        import PyInstaller  # noqa: F401
-    except ImportError:
-        pytest.skip("PyInstaller is not installed (it is in the dev extra: pip install -e '.[dev]')")
-    out = tmp_path_factory.mktemp("build")
+_AHEAD: dict = {}
+
+
+def start_build() -> None:
+    """Start the PyInstaller build in the background (tests/conftest.py calls this once the session
+    knows it will run this file, and runs this file last): its ~17 s of one core overlap the rest of
+    the suite, which mostly waits on servers and browsers. `built` waits for it."""
+    if _AHEAD or not sys.platform.startswith("linux") or importlib.util.find_spec("PyInstaller") is None:
+        return
+    out = Path(tempfile.mkdtemp(prefix="envcheck-build-"))
+    log = open(out / "build.log", "w+", encoding="utf-8", errors="replace")
     # A fresh work folder every run (the analysis is never reused); without --clean, PyInstaller keeps its
     # cache of stripped shared libraries (~/.cache/pyinstaller) between runs on one machine: ~3 s less.
-    r = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-                        "--distpath", str(out / "dist"), "--workpath", str(out / "work"), str(ROOT / "build.spec")],
-                       cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert r.returncode == 0, r.stderr[-4000:]
+    proc = subprocess.Popen([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+                             "--distpath", str(out / "dist"), "--workpath", str(out / "work"),
+                             str(ROOT / "build.spec")], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    _AHEAD.update(out=out, proc=proc, log=log)
+
+    def clean_up() -> None:  # a run cut short must not leave the build running or its files behind
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()
+        shutil.rmtree(out, ignore_errors=True)
+
+    atexit.register(clean_up)
+
+
+@pytest.fixture(scope="module")
+def built():
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("PyInstaller is not installed (it is in the dev extra: pip install -e '.[dev]')")
+    start_build()  # already under way when the session started it
+    out, proc, log = _AHEAD["out"], _AHEAD["proc"], _AHEAD["log"]
+    returncode = proc.wait(timeout=600)
+    log.seek(0)
+    assert returncode == 0, log.read()[-4000:]
     binary = out / "dist" / "envcheck"
     assert binary.is_file() and os.access(binary, os.X_OK)
     return out, binary
