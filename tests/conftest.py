@@ -16,10 +16,26 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def pytest_collection_finish(session):
-    if not session.config.option.collectonly and any(item.get_closest_marker("build") for item in session.items):
+    """Start in the background what the selected tests will wait for: the one-file build, and the
+    intake service's prepared homes and PostgreSQL cluster (tests/server_fixtures.py warm_up)."""
+    if session.config.option.collectonly:
+        return
+    if any(item.get_closest_marker("build") for item in session.items):
         from test_build import start_build
 
         start_build()
+    modules = {item.module for item in session.items if hasattr(item, "module")}
+    sqlite = any(hasattr(m, "Server") or hasattr(m, "server_cli") for m in modules)
+    postgresql = any(hasattr(m, "prepared_postgres") or hasattr(m, "postgres") for m in modules)
+    if sqlite or postgresql:
+        from server_fixtures import warm_up
+
+        warm_up(sqlite, postgresql)
+
+
+def pytest_sessionfinish(session):
+    if "server_fixtures" in sys.modules:
+        sys.modules["server_fixtures"].warmed_up()
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -153,8 +154,9 @@ class Postgres:
         inside the cluster, far quicker than building the same rows again)."""
         import psycopg
 
-        self.databases += 1
-        name = f"envcheck{self.databases}"
+        with MAKING:
+            self.databases += 1
+            name = f"envcheck{self.databases}"
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
         return self.url(name)
@@ -165,15 +167,19 @@ class Postgres:
 
 
 _PG: list = []
+# Held while a shared part (the cluster, a template) is made: the session may be making it in the
+# background (warm_up) when a test first asks for it, and then the test waits for that one.
+MAKING = threading.RLock()
 
 
 def postgres() -> Postgres:
     """One cluster for the whole test run (stopped at exit)."""
-    if not _PG:
-        pg = Postgres()
-        atexit.register(pg.destroy)
-        _PG.append(pg)
-    return _PG[0]
+    with MAKING:
+        if not _PG:
+            pg = Postgres()
+            atexit.register(pg.destroy)
+            _PG.append(pg)
+        return _PG[0]
 
 
 def database_url(kind: str, folder) -> str:
@@ -244,8 +250,7 @@ def _template_home(database_url: str | None = None) -> tuple[str, str]:
 def prepared_sqlite_home(home: str) -> str:
     """A SQLite home made by _prepare once per test run, copied (modes kept: owner-only key and
     secret) into each new home; returns the booking token. Saves ~4.5 s of CLI start-ups per Server."""
-    if not _SQLITE_TEMPLATE:
-        _SQLITE_TEMPLATE["dir"], _SQLITE_TEMPLATE["token"] = _template_home()
+    _sqlite_template()
     shutil.copytree(_SQLITE_TEMPLATE["dir"], home, dirs_exist_ok=True)
     return str(_SQLITE_TEMPLATE["token"])
 
@@ -256,6 +261,12 @@ def run_process(env: dict, port: int, log, *args: str) -> subprocess.Popen:
                             env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
+def _sqlite_template() -> None:
+    with MAKING:
+        if not _SQLITE_TEMPLATE:
+            _SQLITE_TEMPLATE["dir"], _SQLITE_TEMPLATE["token"] = _template_home()
+
+
 _PG_TEMPLATE: dict[str, str] = {}
 _PG_PREPARED: set[str] = set()
 
@@ -264,14 +275,43 @@ def prepared_postgres() -> str:
     """A new PostgreSQL database as _prepare leaves it (schema, a user per role, a booking token), cloned
     from one template database prepared once per test run; Server(home, url) copies the matching home
     (server key, session secret). Saves the ~5 s of CLI start-ups _prepare costs per PostgreSQL Server."""
-    pg = postgres()
-    if not _PG_TEMPLATE:
-        url = pg.new_database()
-        home, token = _template_home(url)
-        _PG_TEMPLATE.update(db=url.rsplit("/", 1)[1], home=home, token=token)
-    url = pg.new_database(template=_PG_TEMPLATE["db"])
+    _pg_template()
+    url = postgres().new_database(template=_PG_TEMPLATE["db"])
     _PG_PREPARED.add(url)
     return url
+
+
+def _pg_template() -> None:
+    with MAKING:
+        if not _PG_TEMPLATE:
+            url = postgres().new_database()
+            home, token = _template_home(url)
+            _PG_TEMPLATE.update(db=url.rsplit("/", 1)[1], home=home, token=token)
+
+
+def warm_up(sqlite: bool, postgresql: bool) -> None:
+    """Make the SQLite home template and the PostgreSQL cluster and template database in a background
+    thread (tests/conftest.py calls this once the session knows it will need them): ~10 s of waiting
+    on initdb and `envcheck-server` start-ups that the first tests would otherwise wait for."""
+
+    def make() -> None:
+        if sqlite:
+            _sqlite_template()
+        if postgresql and pg_bindir() is not None:
+            _pg_template()
+
+    thread = threading.Thread(target=make, name="server-fixtures-warm-up", daemon=True)
+    thread.start()
+    _WARMING.append(thread)
+
+
+_WARMING: list[threading.Thread] = []
+
+
+def warmed_up() -> None:
+    """Wait for warm_up (at the session's end: a cluster it is still starting is then stopped at exit)."""
+    for thread in _WARMING:
+        thread.join(timeout=300)
 
 
 def _prepared_home(home: str, database_url: str | None, env: dict) -> str:
