@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -59,20 +60,22 @@ def current_rules_dir(tree: Path | None = None) -> str:
     from datetime import date
 
     source = (tree or ROOT) / "rules"
-    if source not in _CURRENT:
-        d = os.path.join(tempfile.mkdtemp(prefix="envcheck-rules-"), "rules")
-        shutil.copytree(source, d)
-        pol = Path(d, "policy.toml")
-        text = pol.read_text(encoding="utf-8")
-        import re
-        text = re.sub(r"^as_of = \d{4}-\d{2}-\d{2}$", f"as_of = {date.today().isoformat()}", text, count=1,
-                      flags=re.M)
-        pol.write_text(text, encoding="utf-8")
-        _CURRENT[source] = d
-    return _CURRENT[source]
+    with _MAKING_RULES:  # the session's warm-up thread (server_fixtures.warm_up) may ask at the same time
+        if source not in _CURRENT:
+            d = os.path.join(tempfile.mkdtemp(prefix="envcheck-rules-"), "rules")
+            shutil.copytree(source, d)
+            pol = Path(d, "policy.toml")
+            text = pol.read_text(encoding="utf-8")
+            import re
+            text = re.sub(r"^as_of = \d{4}-\d{2}-\d{2}$", f"as_of = {date.today().isoformat()}", text, count=1,
+                          flags=re.M)
+            pol.write_text(text, encoding="utf-8")
+            _CURRENT[source] = d
+        return _CURRENT[source]
 
 
 _CURRENT: dict[Path, str] = {}
+_MAKING_RULES = threading.Lock()
 
 
 @pytest.fixture(scope="session")
