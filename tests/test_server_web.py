@@ -7,7 +7,7 @@ import re
 import pytest
 import requests
 
-from server_fixtures import ARTIFACTS, Maker, Server
+from server_fixtures import ARTIFACTS, Maker, Server, server_cli
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -186,12 +186,15 @@ def test_session_cookie_flags_csrf_and_logout(site):
 
 def test_login_is_throttled_after_five_failures(site):
     srv, _ = site
+    # A user of its own to lock out: the module's others (support1 …) must still log in in later tests.
+    added = server_cli(srv.env, "add-user", "locked1", "--role", "support", input=Server.PASSWORD)
+    assert added.returncode == 0, added.stderr
     for _ in range(5):
-        _, r = http_login(srv, "support1", "wrong password")
+        _, r = http_login(srv, "locked1", "wrong password")
         assert r.status_code == 401 and "違います" in r.text
-    _, r = http_login(srv, "support1", "wrong password")
+    _, r = http_login(srv, "locked1", "wrong password")
     assert r.status_code == 429
-    _, r = http_login(srv, "support1")  # even the right password waits out the window
+    _, r = http_login(srv, "locked1")  # even the right password waits out the window
     assert r.status_code == 429
     _, r = http_login(srv, "admin1")  # other users are not locked out
     assert r.status_code == 303
