@@ -14,7 +14,7 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from server_fixtures import Maker, Server, database_url, free_port, run_process, stop_process
+from server_fixtures import Maker, Server, free_port, pg_bindir, prepared_postgres, run_process, stop_process
 
 
 def _totals(srv: Server) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -58,7 +58,11 @@ def _race(urls: list[str], bodies: list[bytes]) -> list[requests.Response]:
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_the_storage_bound_holds_across_two_processes(tmp_path, rules, kind):
-    url = database_url(kind, tmp_path) if kind == "postgresql" else None
+    url = None
+    if kind == "postgresql":
+        if pg_bindir() is None:
+            pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
+        url = prepared_postgres()  # cloned from the run's prepared template: no `init` and CLI runs of its own
     srv = Server(str(tmp_path / "srv"), url, ENVCHECK_MAX_STORED_REPORTS="7")
     proc, other = _second_process(srv)
     try:
