@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import time
@@ -18,13 +19,6 @@ from processes import stop_process
 
 class XvfbMissing(RuntimeError):
     pass
-
-
-def _free_display(start: int = 71) -> int:
-    for n in range(start, start + 200):
-        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
-            return n
-    raise RuntimeError("no free X display number")
 
 
 class Xvfb:
@@ -38,20 +32,32 @@ class Xvfb:
         exe = shutil.which("Xvfb")
         if not exe:
             raise XvfbMissing("Xvfb is not installed (Debian: apt-get install xvfb)")
-        for _ in range(5):
-            n = _free_display()
-            w, h, d = self.size
-            self.proc = subprocess.Popen([exe, f":{n}", "-screen", "0", f"{w}x{h}x{d}", "-nolisten", "tcp",
-                                          "-dpi", str(self.dpi)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # -displayfd: the server itself takes the first free display number and writes it back, so
+        # two test processes starting displays at once never share one.
+        read_end, write_end = os.pipe()
+        w, h, d = self.size
+        try:
+            self.proc = subprocess.Popen([exe, "-displayfd", str(write_end), "-screen", "0", f"{w}x{h}x{d}",
+                                          "-nolisten", "tcp", "-dpi", str(self.dpi)], pass_fds=(write_end,),
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            os.close(write_end)
+            write_end = -1
+            number = b""
             deadline = time.monotonic() + 15
-            while time.monotonic() < deadline:
-                if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                    self.name = f":{n}"
-                    return self
-                if self.proc.poll() is not None:
-                    break  # lost a race for the number: try the next one
-                time.sleep(0.05)
-            self.stop()
+            while not number.endswith(b"\n") and time.monotonic() < deadline:
+                ready, _, _ = select.select([read_end], [], [], max(0.0, deadline - time.monotonic()))
+                chunk = os.read(read_end, 16) if ready else b""
+                if not chunk:
+                    break  # the server exited, or the deadline passed
+                number += chunk
+        finally:
+            os.close(read_end)
+            if write_end >= 0:
+                os.close(write_end)
+        if number.strip().isdigit() and os.path.exists(f"/tmp/.X11-unix/X{int(number)}"):
+            self.name = f":{int(number)}"
+            return self
+        self.stop()
         raise RuntimeError("Xvfb did not start")
 
     def stop(self) -> None:

@@ -10,10 +10,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+# Files that change or read what apt and dpkg hold on this machine (one installs and purges a package,
+# one checks that the live apt answer is cached until dpkg's files change): never at the same time.
+MACHINE = {"test_p2p_apt.py", "test_apt_cache.py", "test_live_linux.py"}
+
+
+def _workers(config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None)) or "PYTEST_XDIST_WORKER" in os.environ
+
+
 def pytest_collection_modifyitems(session, config, items):
     """The one-file build's tests (marked `build`) run last, so that the build they wait for, started in
-    the background below, overlaps everything else (tests/test_build.py)."""
+    the background below, overlaps everything else (tests/test_build.py).
+
+    With workers (`-n 2 --dist loadgroup`, as .ci/run runs), each file stays on one worker (its
+    module-scoped servers are made once) and the files in MACHINE share one group, so one worker runs
+    them one after the other."""
     items.sort(key=lambda item: item.get_closest_marker("build") is not None)  # stable: the order is kept
+    if _workers(config):
+        for item in items:
+            name = item.path.name
+            item.add_marker(pytest.mark.xdist_group("machine" if name in MACHINE else name))
 
 
 def pytest_collection_finish(session):
@@ -21,7 +38,9 @@ def pytest_collection_finish(session):
     intake service's prepared homes and PostgreSQL cluster (tests/server_fixtures.py warm_up)."""
     if session.config.option.collectonly:
         return
-    if any(item.get_closest_marker("build") for item in session.items):
+    # With workers, every worker collects every test but only one runs the build's: it builds when
+    # its first build test asks (test_build.built), not every worker ahead of time.
+    if any(item.get_closest_marker("build") for item in session.items) and not _workers(session.config):
         from test_build import start_build
 
         start_build()
