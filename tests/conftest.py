@@ -15,22 +15,26 @@ sys.path.insert(0, str(Path(__file__).parent))
 MACHINE = {"test_p2p_apt.py", "test_apt_cache.py", "test_live_linux.py"}
 
 
-def _workers(config) -> bool:
-    return bool(getattr(config.option, "numprocesses", None)) or "PYTEST_XDIST_WORKER" in os.environ
+@pytest.fixture(scope="module", autouse=True)
+def _one_machine_file_at_a_time(request):
+    """With workers (`-n 2 --dist loadfile`, as .ci/run runs: each file on one worker, so its
+    module-scoped servers are made once), the files in MACHINE hold one lock for as long as they run,
+    so the other worker waits rather than changing dpkg under them."""
+    if request.node.path.name not in MACHINE:
+        yield
+        return
+    import fcntl
+
+    path = Path(os.environ.get("TMPDIR", "/tmp")) / f"envcheck-tests-machine-{os.getuid()}.lock"
+    with open(path, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 def pytest_collection_modifyitems(session, config, items):
     """The one-file build's tests (marked `build`) run last, so that the build they wait for, started in
-    the background below, overlaps everything else (tests/test_build.py).
-
-    With workers (`-n 2 --dist loadgroup`, as .ci/run runs), each file stays on one worker (its
-    module-scoped servers are made once) and the files in MACHINE share one group, so one worker runs
-    them one after the other."""
+    the background below, overlaps everything else (tests/test_build.py)."""
     items.sort(key=lambda item: item.get_closest_marker("build") is not None)  # stable: the order is kept
-    if _workers(config):
-        for item in items:
-            name = item.path.name
-            item.add_marker(pytest.mark.xdist_group("machine" if name in MACHINE else name))
 
 
 def pytest_collection_finish(session):
@@ -38,9 +42,8 @@ def pytest_collection_finish(session):
     intake service's prepared homes and PostgreSQL cluster (tests/server_fixtures.py warm_up)."""
     if session.config.option.collectonly:
         return
-    # With workers, every worker collects every test but only one runs the build's: it builds when
-    # its first build test asks (test_build.built), not every worker ahead of time.
-    if any(item.get_closest_marker("build") for item in session.items) and not _workers(session.config):
+    # With workers every worker collects every test: start_build starts the build in the first one only.
+    if any(item.get_closest_marker("build") for item in session.items):
         from test_build import start_build
 
         start_build()

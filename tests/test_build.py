@@ -31,19 +31,37 @@ pytestmark = [pytest.mark.build,
 _AHEAD: dict = {}
 
 
+def _shared_dir() -> Path | None:
+    """With test workers (pytest-xdist), one folder per run that every worker knows: the first worker
+    builds there and the one that runs this file uses it (None in a run of one process)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    return Path(tempfile.gettempdir()) / f"envcheck-build-{run}" if run else None
+
+
 def start_build() -> None:
     """Start the PyInstaller build in the background (tests/conftest.py calls this once the session
     knows it will run this file, and runs this file last): its ~17 s of one core overlap the rest of
-    the suite, which mostly waits on servers and browsers. `built` waits for it."""
+    the suite, which mostly waits on servers and browsers. `built` waits for it. With workers only the
+    first one (gw0) starts it, into the run's shared folder, whichever worker then runs this file."""
     if _AHEAD or not sys.platform.startswith("linux") or importlib.util.find_spec("PyInstaller") is None:
         return
-    out = Path(tempfile.mkdtemp(prefix="envcheck-build-"))
+    shared = _shared_dir()
+    if shared is None:
+        _start(Path(tempfile.mkdtemp(prefix="envcheck-build-")))
+    elif os.environ.get("PYTEST_XDIST_WORKER") == "gw0":
+        shared.mkdir(mode=0o700)
+        _start(shared)
+
+
+def _start(out: Path) -> None:
     log = open(out / "build.log", "w+", encoding="utf-8", errors="replace")
     # A fresh work folder every run (the analysis is never reused); without --clean, PyInstaller keeps its
     # cache of stripped shared libraries (~/.cache/pyinstaller) between runs on one machine: ~3 s less.
-    proc = subprocess.Popen([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-                             "--distpath", str(out / "dist"), "--workpath", str(out / "work"),
-                             str(ROOT / "build.spec")], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    build = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+             "--distpath", str(out / "dist"), "--workpath", str(out / "work"), str(ROOT / "build.spec")]
+    # The exit status lands in a file, so a worker that did not start the build can wait for it too.
+    proc = subprocess.Popen(["sh", "-c", '"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"', str(out / "build.rc"),
+                             *build], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     _AHEAD.update(out=out, proc=proc, log=log)
 
     def clean_up() -> None:  # a run cut short must not leave the build running or its files behind
@@ -60,11 +78,19 @@ def start_build() -> None:
 def built():
     if importlib.util.find_spec("PyInstaller") is None:
         pytest.skip("PyInstaller is not installed (it is in the dev extra: pip install -e '.[dev]')")
-    start_build()  # already under way when the session started it
-    out, proc, log = _AHEAD["out"], _AHEAD["proc"], _AHEAD["log"]
-    returncode = proc.wait(timeout=600)
-    log.seek(0)
-    assert returncode == 0, log.read()[-4000:]
+    shared = _shared_dir()
+    if _AHEAD:
+        out = _AHEAD["out"]  # started by this process when the session was collected
+    elif shared is not None and shared.is_dir():
+        out = shared  # started by the first worker
+    else:
+        out = Path(tempfile.mkdtemp(prefix="envcheck-build-"))
+        _start(out)
+    deadline = time.monotonic() + 600
+    while not (out / "build.rc").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    log = (out / "build.log").read_text(encoding="utf-8", errors="replace")
+    assert (out / "build.rc").exists() and (out / "build.rc").read_text().strip() == "0", log[-4000:]
     binary = out / "dist" / "envcheck"
     assert binary.is_file() and os.access(binary, os.X_OK)
     return out, binary
