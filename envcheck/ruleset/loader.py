@@ -3,19 +3,23 @@
 Every file is checked when loaded: an unknown key, a wrong type, a bad regular
 expression, an unparsable version or a check id the engine does not know is a
 RuleError naming the file and the key. Nothing is evaluated here.
+
+The files of products (software.toml, minimums.toml) are read in products.py, the readers every
+file shares in _read.py.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from envcheck.errors import RuleError
+from envcheck.ruleset._read import PLATFORMS, rows
+from envcheck.ruleset.products import Signature, minimums, software
 from envcheck.tomlcheck import TomlFile, load_toml
 
 if TYPE_CHECKING:
@@ -29,7 +33,6 @@ CHECK_IDS = (
 FILES = ("policy.toml", "texts.toml", "software.toml", "lifecycle.toml", "updates.toml", "minimums.toml",
          "network.toml", "mobile.toml")
 """Every file of a rules set: the loader validates each one, and an update carries and verifies all of them."""
-PLATFORMS = ("windows", "darwin", "linux")
 
 
 @dataclass(frozen=True)
@@ -70,26 +73,6 @@ class CheckRule:
 
     def message(self, code: str) -> Message | None:
         return dict(self.messages).get(code)
-
-
-@dataclass(frozen=True)
-class Signature:
-    """How to recognise one product; names are compared case-insensitively and exactly."""
-
-    name: str
-    platforms: tuple[str, ...]
-    process_names: frozenset[str]
-    app_patterns: tuple[re.Pattern, ...]
-    package_names: frozenset[str]
-    bundle_ids: frozenset[str]
-    # Name rules over normalised names (envcheck/checks/_names.py): exact names, distinctive
-    # stems (prefix on word boundaries, fork suffixes, the executable), family patterns, vetoes.
-    names: tuple[str, ...] = ()
-    stems: tuple[str, ...] = ()
-    name_patterns: tuple[re.Pattern, ...] = ()
-    excludes: tuple[re.Pattern, ...] = ()
-    dual_use: bool = False
-    """A download manager that also joins BitTorrent swarms (policy: software.toml [p2p_policy])."""
 
 
 @dataclass(frozen=True)
@@ -168,20 +151,6 @@ class Rules:
         return dict(self.checks)[check_id]
 
 
-def _zoom_current(mn: TomlFile, zt: dict, minimums: dict) -> tuple[tuple[str, Version], ...]:
-    """[zoom] current_<platform>: a minimum above the newest release would fail every Zoom there."""
-    out = []
-    for plat in PLATFORMS:
-        if f"current_{plat}" not in zt:
-            continue
-        current = _version(mn, mn.get(zt, f"current_{plat}", "zoom", str), f"zoom.current_{plat}")
-        minimum = minimums.get(plat) or minimums["any"]
-        if minimum > current:
-            mn.fail(f"zoom.current_{plat}", f"the minimum {minimum} is above the newest release {current}")
-        out.append((plat, current))
-    return tuple(out)
-
-
 def _text(f: TomlFile, table: Any, where: str) -> Text:
     return Text(*f.text_pair(table, where))
 
@@ -198,71 +167,13 @@ def _remedies(f: TomlFile, table: Any, where: str) -> tuple[tuple[str, Text], ..
     return tuple(sorted((plat, _text(f, t, f"{where}.{plat}")) for plat, t in table.items()))
 
 
-def _version(f: TomlFile, text: str, where: str) -> Version:
-    try:
-        return Version(text)
-    except InvalidVersion:
-        f.fail(where, f"{text!r} is not a version")
-
-
-def _patterns(f: TomlFile, t: dict, key: str, where: str) -> tuple[re.Pattern, ...]:
-    pats = []
-    for i, pat in enumerate(f.get(t, key, where, list, [])):
-        try:
-            pats.append(re.compile(pat, re.I))
-        except (re.error, TypeError) as exc:
-            f.fail(f"{where}.{key}[{i}]", f"bad regular expression: {exc}")
-    return tuple(pats)
-
-
-def _signature(f: TomlFile, t: dict, where: str) -> Signature:
-    # Minimum versions live in minimums.toml, not beside the signatures.
-    f.only(t, {"name", "platforms", "process_names", "app_patterns", "package_names", "bundle_ids", "note", "source",
-               "names", "stems", "name_patterns", "excludes", "dual_use", "family"}, where)
-    plats = tuple(f.get(t, "platforms", where, list, list(PLATFORMS)))
-    for p in plats:
-        if p not in PLATFORMS:
-            f.fail(f"{where}.platforms", f"unknown platform {p!r}")
-    def lower(key: str) -> frozenset[str]:
-        return frozenset(str(x).lower() for x in f.get(t, key, where, list, []))
-
-    def text(key: str) -> tuple[str, ...]:
-        return tuple(str(x) for x in f.get(t, key, where, list, []))
-
-    sig = Signature(name=f.get(t, "name", where, str), platforms=plats, process_names=lower("process_names"),
-                    app_patterns=_patterns(f, t, "app_patterns", where), package_names=lower("package_names"),
-                    bundle_ids=lower("bundle_ids"), names=text("names"), stems=text("stems"),
-                    name_patterns=_patterns(f, t, "name_patterns", where),
-                    excludes=_patterns(f, t, "excludes", where), dual_use=f.get(t, "dual_use", where, bool, False))
-    if not (sig.process_names or sig.app_patterns or sig.package_names or sig.bundle_ids or sig.names
-            or sig.stems or sig.name_patterns):
-        f.fail(where, "a signature must name at least one process, name, app pattern, package or bundle id")
-    return sig
-
-
-def _rows(f: TomlFile, key: str, fields: dict[str, type], optional: dict[str, type]) -> tuple[dict, ...]:
-    rows = f.get(f.data, key, "", list, [])
-    out = []
-    for i, row in enumerate(rows):
-        where = f"{key}[{i}]"
-        if not isinstance(row, dict):
-            f.fail(where, "expected a table")
-        f.only(row, set(fields) | set(optional) | {"source", "note"}, where)
-        for k, kind in fields.items():
-            f.get(row, k, where, kind)
-        for k, kind in optional.items():
-            f.get(row, k, where, kind, None)
-        out.append(dict(row))
-    return tuple(out)
-
-
 def _linux_rows(f: TomlFile) -> tuple[dict, ...]:
-    rows = _rows(f, "linux", {"distro": str, "version": str, "name": str},
+    found = rows(f, "linux", {"distro": str, "version": str, "name": str},
                  {"end": date, "match": str, "released": date, "lts_end": date, "rolling": bool})
-    for i, r in enumerate(rows):
+    for i, r in enumerate(found):
         if r.get("match", "exact") not in ("exact", "major", "any"):
             f.fail(f"linux[{i}].match", "must be exact, major or any")
-    return rows
+    return found
 
 
 def load_rules(directory: str | None = None) -> Rules:
@@ -283,9 +194,9 @@ def load_rules(directory: str | None = None) -> Rules:
                        (lc, {"windows_edition_families", "windows", "macos", "linux"}),
                        (up, {"windows_update", "macos_release"}), (mn, {"zoom", "browser"})):
         tf.only(tf.data, tables, "")
-    software = _software(sw)
-    return Rules(**_policy(pol), checks=_checks(pol, txt), **_lifecycle(lc), **_updates(up), **software,
-                 **_minimums(mn, software["browsers"]), source=os.path.abspath(directory), network=network,
+    products = software(sw)
+    return Rules(**_policy(pol), checks=_checks(pol, txt), **_lifecycle(lc), **_updates(up), **products,
+                 **minimums(mn, products["browsers"]), source=os.path.abspath(directory), network=network,
                  mobile=load_mobile(directory, CHECK_IDS))
 
 
@@ -365,60 +276,14 @@ def _lifecycle(lc: TomlFile) -> dict:
     families = tuple((str(ed).lower(), family) for family in fam if family not in ("source", "note")
                      for ed in lc.get(fam, family, "windows_edition_families", list))
     return {"edition_families": families,
-            "windows_lifecycle": _rows(lc, "windows", {"product": str, "version": str, "build": int, "family": str,
+            "windows_lifecycle": rows(lc, "windows", {"product": str, "version": str, "build": int, "family": str,
                                                        "released": date, "end": date}, {}),
-            "macos_lifecycle": _rows(lc, "macos", {"major": str, "name": str, "released": date},
+            "macos_lifecycle": rows(lc, "macos", {"major": str, "name": str, "released": date},
                                      {"end": date, "last_security_fixes": date}),
             "linux_lifecycle": _linux_rows(lc)}
 
 
 def _updates(up: TomlFile) -> dict:
-    return {"windows_updates": _rows(up, "windows_update", {"build": int, "revision": int, "released": date},
+    return {"windows_updates": rows(up, "windows_update", {"build": int, "revision": int, "released": date},
                                      {"kb": str, "kind": str}),
-            "macos_releases": _rows(up, "macos_release", {"version": str, "released": date}, {"security": bool})}
-
-
-def _software(sw: TomlFile) -> dict:
-    """software.toml: the signatures of each product family and the p2p policy."""
-    def sigs(key: str) -> tuple[Signature, ...]:
-        return tuple(_signature(sw, s, f"{key}[{i}]") for i, s in enumerate(sw.get(sw.data, key, "", list)))
-
-    zoom = sw.get(sw.data, "zoom", "", dict)
-    return {"browsers": sigs("browser"), "p2p": sigs("p2p"), "recording": sigs("recording"),
-            "antivirus": sigs("antivirus"), "zoom": _signature(sw, {**zoom, "name": zoom.get("name", "Zoom")}, "zoom"),
-            **_p2p_policy(sw)}
-
-
-def _minimums(mn: TomlFile, browsers: tuple[Signature, ...]) -> dict:
-    """minimums.toml: Zoom's minimum (and newest release) per platform and each browser's minimum (named as in
-    software.toml)."""
-    zt = mn.get(mn.data, "zoom", "", dict)
-    mn.only(zt, {"minimum_version", "effective", "source", *(f"{k}_{p}" for k in ("minimum", "current")
-                                                              for p in PLATFORMS)}, "zoom")
-    zoom_min = tuple((plat, _version(mn, mn.get(zt, key, "zoom", str), f"zoom.{key}"))
-                     for plat, key in (("any", "minimum_version"), *((p, f"minimum_{p}") for p in PLATFORMS))
-                     if key in zt or plat == "any")
-    zoom_current = _zoom_current(mn, zt, dict(zoom_min))
-    browser_min = tuple(
-        (b["name"], _version(mn, b["minimum_version"], f"browser[{i}].minimum_version"),
-         _version(mn, b["esr_minimum_version"], f"browser[{i}].esr_minimum_version")
-         if "esr_minimum_version" in b else None)
-        for i, b in enumerate(_rows(mn, "browser", {"name": str, "minimum_version": str},
-                                    {"released": date, "esr_minimum_version": str})))
-    for name, _, _ in browser_min:
-        if name not in {b.name for b in browsers}:
-            mn.fail(f"browser.{name}", "no browser of that name in software.toml")
-    return {"zoom_minimums": zoom_min, "zoom_current": zoom_current, "browser_minimums": browser_min}
-
-
-def _p2p_policy(sw: TomlFile) -> dict:
-    t = sw.get(sw.data, "p2p_policy", "", dict, {})
-    sw.only(t, {"download_managers", "unknown_handlers", "not_sharing"}, "p2p_policy")
-    out = []
-    for key, default in (("download_managers", "warn"), ("unknown_handlers", "fail")):
-        v = sw.get(t, key, "p2p_policy", str, default)
-        if v not in ("fail", "warn", "ignore"):
-            sw.fail(f"p2p_policy.{key}", "must be fail, warn or ignore")
-        out.append((key, v))
-    return {"p2p_policy": tuple(out),
-            "p2p_not_sharing": tuple(str(x) for x in sw.get(t, "not_sharing", "p2p_policy", list, []))}
+            "macos_releases": rows(up, "macos_release", {"version": str, "released": date}, {"security": bool})}
